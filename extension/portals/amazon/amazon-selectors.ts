@@ -1,0 +1,43 @@
+/**
+ * Every selector and label the Amazon adapter relies on, in one place, so a
+ * portal redesign is fixed here. Amazon's class names end in a build hash
+ * (`JanusTable-module__tableContentRow--MGDsi`) that changes with each deploy:
+ * match only the stable prefix, data attributes and visible label text.
+ */
+export const manageInventory = {
+  /** One listing row of the current "Manage All Inventory" table. */
+  row: '[class*="JanusTable-module__tableContentRow"]',
+  /** Rows of listings sit inside an element naming their SKU; header and footer rows do not. */
+  skuOwner: '[data-sku]',
+  /** A label/value pair: two panels, label first. */
+  splitRow: '[class*="JanusSplitBox-module__row"]',
+  splitPanel: '[class*="JanusSplitBox-module__panel"]',
+  /** The product title links to the detail page, whose path holds the ASIN. */
+  detailLink: 'a[href*="/dp/"]',
+  /** Editable merchant quantity: Katal's input mirrors its value in the attribute. */
+  quantityInput: 'kat-input[value], input[value]',
+} as const;
+
+export const classicInventory = {
+  row: 'table.mt-table > tbody > tr.mt-row',
+  rowData: 'data-row-data',
+  skuCell: 'td[data-column="sku"]',
+  asin: 'td[data-column="title"] [data-column="asin"]',
+  quantityCell: 'td[data-column="quantity"]',
+  quantityInput: 'input[value]',
+  fulfillmentCell: 'td[data-column="fulfillment_channel"]',
+} as const;
+
+/**
+ * Label texts of the label/value pairs (English Seller Central). Other
+ * languages still work for SKUs (read from `data-sku`); their quantity labels
+ * are not known yet, so no displayed quantity is read there.
+ */
+export const labels = {
+  sku: 'SKU',
+  asin: 'ASIN',
+  merchantAvailable: ['Available', 'Available (Fulfilled by Merchant)'],
+  fbaAvailable: ['Available (FBA)'],
+} as const;
+
+export const asinPattern = /\/dp\/([A-Z0-9]{10})(?:[/?#]|$)/;

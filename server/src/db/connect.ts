@@ -1,0 +1,104 @@
+import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, Db } from './database';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface OpenedDatabase {
+  db: Db;
+  kind: DatabaseKind;
+  /** Where the data lives, for logs (password stripped). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  poolSize?: number | undefined;
+}
+
+// node-pg returns int8 as string; every int8 here (quantities, ledger ids)
+// fits a double, so parse once at the driver for both drivers to agree.
+const int8Parser = (value: string) => Number(value);
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 20);
+  if (!options.dataDir) throw new Error('openDatabase needs databaseUrl or dataDir');
+  return openPglite(options.dataDir);
+}
+
+function openPostgres(databaseUrl: string, poolSize: number): OpenedDatabase {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    // A request must not wait forever for a connection under overload.
+    connectionTimeoutMillis: 10_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? int8Parser : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const url = new URL(databaseUrl);
+  url.password = '';
+  return { db, kind: 'postgres', location: url.toString(), close: () => db.destroy() };
+}
+
+/**
+ * PGlite keeps one data directory per process: a second process on the same
+ * directory silently loses commits, so a lock file (holding our pid) guards it.
+ */
+async function openPglite(dataDir: string): Promise<OpenedDatabase> {
+  mkdirSync(dataDir, { recursive: true });
+  const lockPath = join(dataDir, '..', `${dataDir.split('/').filter(Boolean).pop()}.onhand-lock`);
+  acquireLock(lockPath);
+  try {
+    const pglite = await PGlite.create({ dataDir });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return {
+      db,
+      kind: 'pglite',
+      location: dataDir,
+      close: async () => {
+        await db.destroy();
+        if (!pglite.closed) await pglite.close();
+        rmSync(lockPath, { force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(lockPath, { force: true });
+    throw error;
+  }
+}
+
+function acquireLock(lockPath: string): void {
+  try {
+    const fd = openSync(lockPath, 'wx');
+    writeFileSync(fd, String(process.pid));
+    closeSync(fd);
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const holder = Number(readFileSync(lockPath, 'utf8'));
+  if (holder && holder !== process.pid && isAlive(holder)) {
+    throw new Error(`the embedded database is in use by process ${holder} (lock ${lockPath}); stop it first`);
+  }
+  // The holder is gone (it crashed): take the lock over.
+  writeFileSync(lockPath, String(process.pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,105 @@
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+
+/**
+ * Row types of every table: the one source for them. Migrations do not import
+ * this file (they describe the schema as it was when they were written).
+ * int8 columns are cast to int in SQL where read, so both drivers (node-pg
+ * returns int8 as string, PGlite as number) yield numbers.
+ */
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  status: Generated<'active' | 'suspended'>;
+  created_at: CreatedAt;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  tenant_id: string | null;
+  role: 'seller' | 'admin';
+  label: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
+export interface SourcesTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  kind: 'merchant' | 'fba' | 'deliverr' | '3pl';
+  is_default: boolean;
+  auto_fulfill: boolean;
+  ships_to: string[];
+  priority: number;
+  created_at: CreatedAt;
+}
+
+export interface ProductsTable {
+  tenant_id: string;
+  sku: string;
+  title: string;
+  is_bundle: boolean;
+  created_at: CreatedAt;
+}
+
+export interface BundleComponentsTable {
+  tenant_id: string;
+  bundle_sku: string;
+  component_sku: string;
+  quantity: number;
+}
+
+export interface BalancesTable {
+  tenant_id: string;
+  source_id: string;
+  sku: string;
+  on_hand: number;
+  committed: number;
+  /** Last time someone counted or received stock here (seed reason 2). */
+  last_counted_at: Date | null;
+  updated_at: Date;
+}
+
+export interface LedgerEntriesTable {
+  tenant_id: string;
+  id: ColumnType<string, never, never>;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  source_id: string;
+  sku: string;
+  bucket: 'on_hand' | 'committed';
+  delta: number;
+  balance_after: number;
+  reason: string;
+  actor: string;
+  order_id: string | null;
+  order_line_id: string | null;
+  note: string | null;
+  idempotency_key: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  tenant_id: string;
+  key: string;
+  procedure: string;
+  request_hash: string;
+  response: unknown;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  api_tokens: ApiTokensTable;
+  sources: SourcesTable;
+  products: ProductsTable;
+  bundle_components: BundleComponentsTable;
+  balances: BalancesTable;
+  ledger_entries: LedgerEntriesTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type Db = Kysely<Database>;
+/** Repositories take either the pool or a transaction. */
+export type DbOrTrx = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import type { BalanceState } from '../../domain/ledger';
+import type { DbOrTrx } from '../database';
+
+export interface BalanceKey {
+  sourceId: string;
+  sku: string;
+}
+
+export interface BalanceRow extends BalanceKey, BalanceState {
+  lastCountedAt: Date | null;
+}
+
+/** The fixed order in which every use-case locks balance rows: no deadlocks. */
+export const compareBalanceKeys = (a: BalanceKey, b: BalanceKey): number =>
+  a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0;
+
+/**
+ * Creates missing balance rows and locks all of them, in key order, in one
+ * statement: `on conflict do update` takes the row lock of an existing row
+ * and returns its current values.
+ */
+export async function lockBalances(db: DbOrTrx, tenantId: string, keys: readonly BalanceKey[]): Promise<Map<string, BalanceRow>> {
+  const ordered = [...new Map(keys.map((k) => [balanceKeyString(k), k])).values()].sort(compareBalanceKeys);
+  const locked = new Map<string, BalanceRow>();
+  if (ordered.length === 0) return locked;
+  const rows = await db
+    .insertInto('balances')
+    .values(ordered.map((k) => ({ tenant_id: tenantId, source_id: k.sourceId, sku: k.sku, on_hand: 0, committed: 0, last_counted_at: null, updated_at: new Date() })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'source_id', 'sku']).doUpdateSet({ tenant_id: sql`excluded.tenant_id` }))
+    .returning(['source_id', 'sku', 'on_hand', 'committed', 'last_counted_at'])
+    .execute();
+  for (const r of rows) {
+    locked.set(balanceKeyString({ sourceId: r.source_id, sku: r.sku }), {
+      sourceId: r.source_id,
+      sku: r.sku,
+      onHand: Number(r.on_hand),
+      committed: Number(r.committed),
+      lastCountedAt: r.last_counted_at,
+    });
+  }
+  return locked;
+}
+
+export const balanceKeyString = (k: BalanceKey): string => `${k.sourceId}\u0000${k.sku}`;
+
+export async function writeBalance(
+  db: DbOrTrx,
+  tenantId: string,
+  balance: BalanceKey & BalanceState,
+  options: { counted?: boolean } = {},
+): Promise<void> {
+  await db
+    .updateTable('balances')
+    .set({
+      on_hand: balance.onHand,
+      committed: balance.committed,
+      updated_at: sql`now()`,
+      ...(options.counted ? { last_counted_at: sql`now()` } : {}),
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('source_id', '=', balance.sourceId)
+    .where('sku', '=', balance.sku)
+    .execute();
+}
+
+export async function balancesForSkus(db: DbOrTrx, tenantId: string, skus: readonly string[]): Promise<BalanceRow[]> {
+  if (skus.length === 0) return [];
+  const rows = await db
+    .selectFrom('balances')
+    .select(['source_id', 'sku', 'on_hand', 'committed', 'last_counted_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('sku', 'in', skus)
+    .execute();
+  return rows.map((r) => ({
+    sourceId: r.source_id,
+    sku: r.sku,
+    onHand: Number(r.on_hand),
+    committed: Number(r.committed),
+    lastCountedAt: r.last_counted_at,
+  }));
+}

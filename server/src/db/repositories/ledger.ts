@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import type { Bucket, LedgerEntry, LedgerReason } from '@onhand/shared';
+import type { DbOrTrx } from '../database';
+
+export interface NewLedgerEntry {
+  sourceId: string;
+  sku: string;
+  bucket: Bucket;
+  delta: number;
+  balanceAfter: number;
+  reason: LedgerReason;
+  actor: string;
+  orderId?: string | undefined;
+  orderLineId?: string | undefined;
+  note?: string | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+const entryColumns = ['id', 'at', 'source_id', 'sku', 'bucket', 'delta', 'balance_after', 'reason', 'actor', 'order_id', 'order_line_id', 'note'] as const;
+
+type EntryRow = {
+  id: string | number;
+  at: Date | string;
+  source_id: string;
+  sku: string;
+  bucket: Bucket;
+  delta: number | string;
+  balance_after: number | string;
+  reason: string;
+  actor: string;
+  order_id: string | null;
+  order_line_id: string | null;
+  note: string | null;
+};
+
+export function toLedgerEntry(row: EntryRow): LedgerEntry {
+  const entry: LedgerEntry = {
+    id: String(row.id),
+    at: new Date(row.at).toISOString(),
+    sku: row.sku,
+    sourceId: row.source_id,
+    bucket: row.bucket,
+    delta: Number(row.delta),
+    balanceAfter: Number(row.balance_after),
+    reason: row.reason as LedgerReason,
+    actor: row.actor,
+  };
+  if (row.order_id !== null) entry.orderId = row.order_id;
+  if (row.order_line_id !== null) entry.orderLineId = row.order_line_id;
+  if (row.note !== null) entry.note = row.note;
+  return entry;
+}
+
+export async function insertLedgerEntries(db: DbOrTrx, tenantId: string, entries: readonly NewLedgerEntry[]): Promise<LedgerEntry[]> {
+  if (entries.length === 0) return [];
+  const rows = await db
+    .insertInto('ledger_entries')
+    .values(
+      entries.map((e) => ({
+        tenant_id: tenantId,
+        source_id: e.sourceId,
+        sku: e.sku,
+        bucket: e.bucket,
+        delta: e.delta,
+        balance_after: e.balanceAfter,
+        reason: e.reason,
+        actor: e.actor,
+        order_id: e.orderId ?? null,
+        order_line_id: e.orderLineId ?? null,
+        note: e.note ?? null,
+        idempotency_key: e.idempotencyKey ?? null,
+      })),
+    )
+    .returning(entryColumns)
+    .execute();
+  return rows.map(toLedgerEntry);
+}
+
+/** Newest first; the cursor is the id of the last entry of the previous page. */
+export async function ledgerPage(
+  db: DbOrTrx,
+  tenantId: string,
+  filter: { sku: string; sourceId?: string | undefined; beforeId?: number | undefined; limit: number },
+): Promise<LedgerEntry[]> {
+  let query = db.selectFrom('ledger_entries').select(entryColumns).where('tenant_id', '=', tenantId).where('sku', '=', filter.sku);
+  if (filter.sourceId) query = query.where('source_id', '=', filter.sourceId);
+  if (filter.beforeId !== undefined) query = query.where('id', '<', sql<string>`${filter.beforeId}`);
+  const rows = await query.orderBy('id', 'desc').limit(filter.limit).execute();
+  return rows.map(toLedgerEntry);
+}
+
+export interface BalanceVsLedger {
+  tenantId: string;
+  sourceId: string;
+  sku: string;
+  onHand: number;
+  committed: number;
+  onHandLedger: number;
+  committedLedger: number;
+}
+
+/** Every balance next to the sums of its ledger, where the two disagree. */
+export async function balancesDisagreeingWithLedger(db: DbOrTrx, tenantId?: string): Promise<{ checked: number; mismatches: BalanceVsLedger[] }> {
+  const tenantFilter = tenantId === undefined ? sql`true` : sql`b.tenant_id = ${tenantId}`;
+  const result = await sql<{
+    tenant_id: string;
+    source_id: string;
+    sku: string;
+    on_hand: number;
+    committed: number;
+    on_hand_ledger: number;
+    committed_ledger: number;
+  }>`
+    with sums as (
+      select tenant_id, source_id, sku,
+        coalesce(sum(delta) filter (where bucket = 'on_hand'), 0)::int8 as on_hand_ledger,
+        coalesce(sum(delta) filter (where bucket = 'committed'), 0)::int8 as committed_ledger
+      from ledger_entries
+      group by tenant_id, source_id, sku
+    )
+    select b.tenant_id, b.source_id, b.sku, b.on_hand, b.committed,
+      coalesce(s.on_hand_ledger, 0) as on_hand_ledger, coalesce(s.committed_ledger, 0) as committed_ledger
+    from balances b
+    left join sums s using (tenant_id, source_id, sku)
+    where ${tenantFilter}
+  `.execute(db);
+  const all = result.rows.map((r) => ({
+    tenantId: r.tenant_id,
+    sourceId: r.source_id,
+    sku: r.sku,
+    onHand: Number(r.on_hand),
+    committed: Number(r.committed),
+    onHandLedger: Number(r.on_hand_ledger),
+    committedLedger: Number(r.committed_ledger),
+  }));
+  return { checked: all.length, mismatches: all.filter((r) => r.onHand !== r.onHandLedger || r.committed !== r.committedLedger) };
+}

@@ -1,0 +1,105 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import type { Logger } from 'pino';
+import { openDatabase, type DatabaseKind } from '../db/connect';
+import type { Db } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { createLogger } from '../logger';
+import { seedDemoIfEmpty, type DemoTenant } from '../seed/demo';
+import { ensureAdminToken } from '../usecases/admin';
+import { appRouter } from '../trpc/router';
+
+export interface StartServerOptions {
+  port?: number;
+  host?: string;
+  /** PostgreSQL; without it the embedded PGlite database in `dataDir` is used. */
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; a fresh temporary one when omitted. */
+  dataDir?: string | undefined;
+  seedDemo?: boolean;
+  adminToken?: string | undefined;
+  logLevel?: string;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Db;
+  databaseKind: DatabaseKind;
+  databaseLocation: string;
+  demo: DemoTenant | undefined;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** Largest request body accepted; a bigger one is refused with PAYLOAD_TOO_LARGE. */
+export const maxBodyBytes = 1_000_000;
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const log = options.logger ?? createLogger(options.logLevel);
+  const dataDir = options.databaseUrl ? undefined : (options.dataDir ?? join(mkdtempSync(join(tmpdir(), 'onhand-')), 'data'));
+  const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir });
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    if (options.adminToken) await ensureAdminToken(database.db, options.adminToken, 'bootstrap (ONHAND_ADMIN_TOKEN)');
+    const demo = options.seedDemo ? await seedDemoIfEmpty(database.db) : undefined;
+
+    const trpcHandler = createHTTPHandler({
+      router: appRouter,
+      basePath: '/trpc/',
+      maxBodySize: maxBodyBytes,
+      createContext: ({ req }) => ({ db: database.db, log, bearerToken: bearerTokenOf(req) }),
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'internal error');
+      },
+    });
+    const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (req.url?.startsWith('/trpc/')) {
+        trpcHandler(req, res);
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found: the API is at /trpc' }));
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      db: database.db,
+      databaseKind: database.kind,
+      databaseLocation: database.location,
+      demo,
+      log,
+      close: () =>
+        (closing ??= (async () => {
+          // Stop accepting, let in-flight requests finish, then close the database.
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          });
+          await database.close();
+        })()),
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+function bearerTokenOf(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1] ?? null;
+}

@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultServerPort } from '@onhand/shared';
+import { startServer } from './http/server';
+import { createLogger } from './logger';
+import { openDatabase } from './db/connect';
+import { migrateToLatest } from './db/migrate';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * `onhand serve` (what `pnpm start` runs) and `onhand migrate`. Configuration
+ * comes from the environment: PORT, HOST, DATABASE_URL (PostgreSQL; without
+ * it the embedded database in ONHAND_DATA_DIR, default ./.onhand/data),
+ * ONHAND_ADMIN_TOKEN, LOG_LEVEL.
+ */
+async function main(): Promise<void> {
+  const command = process.argv[2] ?? 'serve';
+  const log = createLogger();
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const dataDir = process.env.ONHAND_DATA_DIR ?? join(repoRoot, '.onhand', 'data');
+
+  if (command === 'migrate') {
+    const database = await openDatabase({ databaseUrl, dataDir });
+    const applied = await migrateToLatest(database.db);
+    await database.close();
+    log.info({ applied }, applied.length ? 'migrations applied' : 'database already up to date');
+    return;
+  }
+  if (command !== 'serve') {
+    process.stderr.write(`unknown command ${command}; use: serve | migrate\n`);
+    process.exitCode = 2;
+    return;
+  }
+
+  const port = Number(process.env.PORT ?? defaultServerPort);
+  const server = await startServer({
+    port,
+    host: process.env.HOST ?? '127.0.0.1',
+    databaseUrl,
+    dataDir,
+    seedDemo: process.env.ONHAND_SEED_DEMO !== 'false',
+    adminToken: process.env.ONHAND_ADMIN_TOKEN || undefined,
+    logger: log,
+  });
+  log.info({ url: server.url, database: server.databaseKind, location: server.databaseLocation }, 'onhand server listening');
+  printWelcome(server.url, server.demo?.sellerToken, server.databaseKind === 'pglite' ? dirname(dataDir) : undefined);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/**
+ * The demo token is shown once by the server; for the local demo it is also
+ * kept (mode 600) beside the embedded data so a restart can show it again.
+ */
+function printWelcome(url: string, newDemoToken: string | undefined, localStateDir: string | undefined): void {
+  let token = newDemoToken;
+  const tokenFile = localStateDir ? join(localStateDir, 'demo-token') : undefined;
+  if (tokenFile && newDemoToken) {
+    mkdirSync(dirname(tokenFile), { recursive: true });
+    writeFileSync(tokenFile, newDemoToken, { mode: 0o600 });
+  } else if (tokenFile && existsSync(tokenFile)) {
+    token = readFileSync(tokenFile, 'utf8').trim();
+  }
+  const extensionDir = join(repoRoot, 'extension', '.output', 'chrome-mv3');
+  const lines = [
+    '',
+    `onhand is running at ${url}`,
+    token ? `Demo seller token: ${token}` : 'No demo token here (the database was not empty); issue one with an admin token.',
+    '',
+    'Load the extension: open chrome://extensions, turn on Developer mode, "Load unpacked" and pick',
+    `  ${extensionDir}`,
+    `then open the extension's options, enter ${url} and the token above.`,
+    'Stop with Ctrl+C.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`onhand: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Logger } from 'pino';
+import type { Db } from '../db/database';
+import { AppError } from '../errors';
+import { authenticate } from '../usecases/admin';
+import type { TenantScope } from '../usecases/context';
+
+export interface RequestContext {
+  db: Db;
+  log: Logger;
+  /** The raw bearer token of the request, if any (never logged). */
+  bearerToken: string | null;
+}
+
+interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** The field paths a validation failure names, from zod's issues. */
+function fieldProblems(cause: unknown): FieldProblem[] | undefined {
+  const issues = (cause as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return undefined;
+  return issues.map((issue: { path?: readonly PropertyKey[]; message?: string; keys?: readonly string[] }) => {
+    // An unknown key is named by itself, not by the object that holds it.
+    const path = [...(issue.path ?? []), ...(issue.keys ?? [])].map((p) => String(p)).join('.');
+    return { path: path || '(input)', message: issue.message ?? 'is invalid' };
+  });
+}
+
+const t = initTRPC.context<RequestContext>().create({
+  errorFormatter({ shape, error }) {
+    const fields = fieldProblems(error.cause);
+    const appError = error.cause instanceof AppError ? error.cause : undefined;
+    return {
+      ...shape,
+      message: fields ? fields.map((f) => `${f.path}: ${f.message}`).join('; ') : shape.message,
+      data: {
+        ...shape.data,
+        // Stack traces stay in the server's log, never in a response.
+        stack: undefined,
+        fields: fields ?? (appError?.details.field ? [{ path: appError.details.field, message: appError.message }] : undefined),
+        rule: appError?.details.rule,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Turns the use-cases' AppErrors into the API's error codes. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(appErrors);
+
+const authenticated = publicProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.bearerToken) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <token>)' });
+  const token = await authenticate(ctx.db, ctx.bearerToken);
+  if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the token is not valid (unknown, revoked, or its tenant is suspended)' });
+  return next({ ctx: { token } });
+});
+
+/** A seller acting on their own tenant: every seller procedure gets `scope`. */
+export const sellerProcedure = authenticated.use(async ({ ctx, next }) => {
+  if (ctx.token.role !== 'seller' || !ctx.token.tenantId) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'this procedure needs a seller token; admin tokens act on admin.* only' });
+  }
+  const scope: TenantScope = { db: ctx.db, tenantId: ctx.token.tenantId, actor: `token:${ctx.token.label}` };
+  return next({ ctx: { scope, tenantName: ctx.token.tenantName ?? '' } });
+});
+
+export const adminProcedure = authenticated.use(async ({ ctx, next }) => {
+  if (ctx.token.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'this procedure needs an admin token' });
+  return next({ ctx: { actor: `admin:${ctx.token.label}` } });
+});

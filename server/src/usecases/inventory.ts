@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import {
+  limits,
+  type adjustInput,
+  type BySkusOutput,
+  type HistoryOutput,
+  type InventoryChangeOutput,
+  type InventoryItem,
+  type setQuantityInput,
+} from '@onhand/shared';
+import { applyMovement, available, checkStockable, countsAsStockCheck, planAdjustment, planSetQuantity, type BalanceState, type Movement } from '../domain/ledger';
+import type { Rejection } from '../domain/result';
+import { balanceKeyString, balancesForSkus, lockBalances, writeBalance } from '../db/repositories/balances';
+import { insertLedgerEntries, ledgerPage } from '../db/repositories/ledger';
+import { findComponents, findProduct, findProducts } from '../db/repositories/products';
+import { findSource, listSources } from '../db/repositories/sources';
+import { AppError, badRequest, notFound } from '../errors';
+import type { TenantScope } from './context';
+import { idempotent, inTransaction } from './transaction';
+
+export const rejectionError = (rejection: Rejection) => badRequest(rejection.field, rejection.message, rejection.rule);
+
+/** Every requested SKU with its quantity at every source of the tenant. */
+export async function inventoryBySkus(scope: TenantScope, skus: readonly string[]): Promise<BySkusOutput> {
+  const unique = [...new Set(skus)];
+  const [products, sources, balances] = await Promise.all([
+    findProducts(scope.db, scope.tenantId, unique),
+    listSources(scope.db, scope.tenantId),
+    balancesForSkus(scope.db, scope.tenantId, unique),
+  ]);
+  const bundles = products.filter((p) => p.isBundle).map((p) => p.sku);
+  const components = await findComponents(scope.db, scope.tenantId, bundles);
+  const componentBalances = await balancesForSkus(
+    scope.db,
+    scope.tenantId,
+    [...new Set(components.map((c) => c.component_sku))].filter((sku) => !unique.includes(sku)),
+  );
+  const balanceOf = new Map([...balances, ...componentBalances].map((b) => [balanceKeyString(b), b]));
+  const stockAt = (sourceId: string, sku: string): BalanceState => balanceOf.get(balanceKeyString({ sourceId, sku })) ?? { onHand: 0, committed: 0 };
+
+  const bySku = new Map(products.map((p) => [p.sku, p]));
+  const items: InventoryItem[] = [];
+  for (const sku of unique) {
+    const product = bySku.get(sku);
+    if (!product) continue;
+    const parts = components.filter((c) => c.bundle_sku === sku);
+    const perSource = sources.map((source) => {
+      if (!product.isBundle) {
+        const stock = stockAt(source.sourceId, sku);
+        return { sourceId: source.sourceId, sourceName: source.name, kind: source.kind, onHand: stock.onHand, committed: stock.committed, available: available(stock) };
+      }
+      // A bundle holds nothing itself: it is as many kits as the scarcest
+      // component makes at this source.
+      const kits = parts.length === 0 ? 0 : Math.min(...parts.map((p) => Math.floor(Math.max(0, available(stockAt(source.sourceId, p.component_sku))) / p.quantity)));
+      return { sourceId: source.sourceId, sourceName: source.name, kind: source.kind, onHand: kits, committed: 0, available: kits };
+    });
+    items.push({
+      sku,
+      title: product.title,
+      isBundle: product.isBundle,
+      sources: perSource,
+      totalAvailable: perSource.reduce((sum, s) => sum + Math.max(0, s.available), 0),
+    });
+  }
+  return { items, unknownSkus: unique.filter((sku) => !bySku.has(sku)) };
+}
+
+type SetQuantityInput = z.infer<typeof setQuantityInput>;
+type AdjustInput = z.infer<typeof adjustInput>;
+
+export const setQuantity = (scope: TenantScope, input: SetQuantityInput) =>
+  changeStock(scope, 'inventory.setQuantity', input, (current) => planSetQuantity(current, input.onHand));
+
+export const adjustQuantity = (scope: TenantScope, input: AdjustInput) =>
+  changeStock(scope, 'inventory.adjust', input, (current) => planAdjustment(current, input.delta, input.reason));
+
+/** load → decide → write, in one transaction, for one (source, sku) bucket. */
+async function changeStock(
+  scope: TenantScope,
+  procedure: string,
+  input: { sku: string; sourceId: string; idempotencyKey: string; note?: string | undefined },
+  decide: (current: BalanceState) => { ok: true; value: Movement } | Rejection,
+): Promise<InventoryChangeOutput> {
+  return inTransaction(scope.db, (trx) =>
+    idempotent(trx, { tenantId: scope.tenantId, procedure, idempotencyKey: input.idempotencyKey, payload: input }, async () => {
+      const [source, product] = await Promise.all([findSource(trx, scope.tenantId, input.sourceId), findProduct(trx, scope.tenantId, input.sku)]);
+      if (!source) throw notFound('source', 'sourceId');
+      if (!product) throw notFound('product', 'sku');
+      const stockable = checkStockable(product);
+      if (!stockable.ok) throw rejectionError(stockable);
+
+      const key = { sourceId: input.sourceId, sku: input.sku };
+      const locked = (await lockBalances(trx, scope.tenantId, [key])).get(balanceKeyString(key));
+      if (!locked) throw new AppError('CONFLICT', 'balance row could not be locked; retry');
+      const decision = decide(locked);
+      if (!decision.ok) throw rejectionError(decision);
+
+      const { balance, balanceAfter } = applyMovement(locked, decision.value);
+      await writeBalance(trx, scope.tenantId, { ...key, ...balance }, { counted: countsAsStockCheck(decision.value.reason) });
+      const [entry] = await insertLedgerEntries(trx, scope.tenantId, [
+        { ...key, ...decision.value, balanceAfter, actor: scope.actor, note: input.note, idempotencyKey: input.idempotencyKey },
+      ]);
+      if (!entry) throw new Error('ledger insert returned no row');
+      return { entry, balance: { ...key, onHand: balance.onHand, committed: balance.committed, available: available(balance) } };
+    }),
+  );
+}
+
+export async function inventoryHistory(
+  scope: TenantScope,
+  input: { sku: string; sourceId?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
+): Promise<HistoryOutput> {
+  const limit = input.limit ?? limits.historyPageDefault;
+  let beforeId: number | undefined;
+  if (input.cursor !== undefined) {
+    beforeId = Number(input.cursor);
+    if (!/^[1-9][0-9]{0,15}$/.test(input.cursor)) throw badRequest('cursor', 'is not a cursor this API returned');
+  }
+  const product = await findProduct(scope.db, scope.tenantId, input.sku);
+  if (!product) throw notFound('product', 'sku');
+  if (input.sourceId !== undefined && !(await findSource(scope.db, scope.tenantId, input.sourceId))) throw notFound('source', 'sourceId');
+  const entries = await ledgerPage(scope.db, scope.tenantId, { sku: input.sku, sourceId: input.sourceId, beforeId, limit: limit + 1 });
+  const page = entries.slice(0, limit);
+  return { entries: page, nextCursor: entries.length > limit ? (page[page.length - 1]?.id ?? null) : null };
+}

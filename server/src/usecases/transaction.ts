@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database, Db } from '../db/database';
+import { claimKey, storeResponse } from '../db/repositories/idempotency';
+import { AppError } from '../errors';
+
+const retryableCodes = new Set(['40001', '40P01']); // serialization failure, deadlock
+const attemptsMax = 5;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `work` in one transaction, retrying serialization failures and
+ * deadlocks a bounded number of times with jittered backoff. When the
+ * database keeps refusing, the client is told to retry later; it never sees
+ * an internal error for it.
+ */
+export async function inTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db.transaction().execute(work);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !retryableCodes.has(code)) throw error;
+      if (attempt >= attemptsMax) {
+        throw new AppError('TOO_MANY_REQUESTS', 'the inventory is busy with conflicting changes; retry with the same idempotencyKey');
+      }
+      await sleep(5 * 2 ** attempt * (0.5 + Math.random()));
+    }
+  }
+}
+
+/** A stable hash of a request's payload (key order does not matter). */
+export function requestHash(payload: unknown): string {
+  return createHash('sha256').update(canonicalJson(payload)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Makes a mutation take effect once per idempotency key: the first request
+ * runs `work` and stores its result in the same transaction; a repeat with the
+ * same payload gets that result and writes nothing; a different payload under
+ * the same key is a CONFLICT.
+ */
+export async function idempotent<T>(
+  trx: Transaction<Database>,
+  scope: { tenantId: string; procedure: string; idempotencyKey: string; payload: unknown },
+  work: () => Promise<T>,
+): Promise<T> {
+  const { idempotencyKey, ...rest } = scope.payload as Record<string, unknown>;
+  void idempotencyKey;
+  const hash = requestHash(rest);
+  const claim = await claimKey(trx, scope.tenantId, scope.idempotencyKey, scope.procedure, hash);
+  if (!claim.claimed) {
+    if (claim.procedure !== scope.procedure || claim.requestHash !== hash) {
+      throw new AppError('CONFLICT', 'idempotencyKey: already used for a different request', { field: 'idempotencyKey' });
+    }
+    return claim.response as T;
+  }
+  const result = await work();
+  await storeResponse(trx, scope.tenantId, scope.idempotencyKey, result);
+  return result;
+}

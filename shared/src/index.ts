@@ -1,0 +1,6 @@
+export * from './limits';
+export * from './common';
+export * from './inventory';
+export * from './catalog';
+export * from './admin';
+export * from './messages';

@@ -1,0 +1,18 @@
+import { defineConfig } from 'wxt';
+
+// The extension's sources live in extension/; the config sits at the
+// workspace root so `wxt build` runs from the top like every other command.
+export default defineConfig({
+  srcDir: 'extension',
+  outDir: 'extension/.output',
+  imports: false,
+  manifest: {
+    name: 'onhand',
+    description: 'Live inventory from onhand on your seller portals.',
+    permissions: ['storage'],
+    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+  },
+  vite: () => ({
+    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  }),
+});
