@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -19,6 +19,10 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
   poolSize?: number | undefined;
+  /** PGlite only: start from this dumped data directory (tests clone a template). */
+  pgliteTemplate?: Blob | undefined;
+  /** PGlite only: keep the data in memory (tests). */
+  inMemory?: boolean | undefined;
 }
 
 // node-pg returns int8 as string; every int8 here (quantities, ledger ids)
@@ -27,8 +31,9 @@ const int8Parser = (value: string) => Number(value);
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 20);
+  if (options.inMemory) return openPgliteInMemory(options.pgliteTemplate);
   if (!options.dataDir) throw new Error('openDatabase needs databaseUrl or dataDir');
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.pgliteTemplate);
 }
 
 function openPostgres(databaseUrl: string, poolSize: number): OpenedDatabase {
@@ -54,12 +59,19 @@ function openPostgres(databaseUrl: string, poolSize: number): OpenedDatabase {
  * PGlite keeps one data directory per process: a second process on the same
  * directory silently loses commits, so a lock file (holding our pid) guards it.
  */
-async function openPglite(dataDir: string): Promise<OpenedDatabase> {
+async function openPgliteInMemory(template: Blob | undefined): Promise<OpenedDatabase> {
+  const pglite = await PGlite.create(template ? { loadDataDir: template } : {});
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return { db, kind: 'pglite', location: 'memory', close: () => db.destroy() };
+}
+
+async function openPglite(dataDir: string, template?: Blob): Promise<OpenedDatabase> {
   mkdirSync(dataDir, { recursive: true });
   const lockPath = join(dataDir, '..', `${dataDir.split('/').filter(Boolean).pop()}.onhand-lock`);
   acquireLock(lockPath);
   try {
-    const pglite = await PGlite.create({ dataDir });
+    const fresh = readdirSync(dataDir).length === 0;
+    const pglite = await PGlite.create(template && fresh ? { dataDir, loadDataDir: template } : { dataDir });
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     return {
       db,

@@ -34,7 +34,6 @@ const t = initTRPC.context<RequestContext>().create({
     const appError = error.cause instanceof AppError ? error.cause : undefined;
     return {
       ...shape,
-      message: fields ? fields.map((f) => `${f.path}: ${f.message}`).join('; ') : shape.message,
       data: {
         ...shape.data,
         // Stack traces stay in the server's log, never in a response.
@@ -49,13 +48,18 @@ const t = initTRPC.context<RequestContext>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Turns the use-cases' AppErrors into the API's error codes. */
+/**
+ * Turns the use-cases' AppErrors into the API's error codes, and input
+ * validation failures into a message that names each failing field (for
+ * in-process callers too, not only in the HTTP error shape).
+ */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
-  }
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof AppError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  const fields = result.error.code === 'BAD_REQUEST' ? fieldProblems(cause) : undefined;
+  if (fields) throw new TRPCError({ code: 'BAD_REQUEST', message: fields.map((f) => `${f.path}: ${f.message}`).join('; '), cause });
   return result;
 });
 

@@ -1,0 +1,101 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { ConnectionStatus } from '@onhand/shared';
+import { askBackground } from '../../messaging/ask-background';
+import { ConnectionStatusView } from '../../pages/connection-status-view';
+import { loadSettings, normaliseServerUrl, saveSettings } from '../../settings/connection-settings';
+import '../../pages/pages.css';
+
+/**
+ * Connects the extension to a server: address and seller token. Saving checks
+ * the connection right away, so a wrong address or token shows here and not
+ * later as empty badges on a portal page.
+ */
+function Options() {
+  const [serverUrl, setServerUrl] = useState('');
+  const [token, setToken] = useState('');
+  const [urlError, setUrlError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [status, setStatus] = useState<ConnectionStatus | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // Counts finished save-and-check rounds, so a person or a test can tell a fresh result from the previous one.
+  const [saveCount, setSaveCount] = useState(0);
+
+  async function checkConnection(): Promise<void> {
+    setStatus(null);
+    setError(null);
+    try {
+      setStatus(await askBackground({ type: 'connection.status' }));
+    } catch {
+      setError('The onhand extension is not responding. Try reloading this page.');
+    }
+  }
+
+  useEffect(() => {
+    void loadSettings().then((settings) => {
+      setServerUrl(settings.serverUrl);
+      setToken(settings.token ?? '');
+    });
+    void checkConnection();
+  }, []);
+
+  async function onSubmit(event: Event): Promise<void> {
+    event.preventDefault();
+    const url = normaliseServerUrl(serverUrl);
+    if (!url.ok) {
+      setUrlError(url.message);
+      return;
+    }
+    setUrlError(null);
+    setSaving(true);
+    try {
+      await saveSettings({ serverUrl: url.url, token: token.trim() || null });
+      setServerUrl(url.url);
+      await checkConnection();
+    } finally {
+      setSaving(false);
+      setSaveCount((count) => count + 1);
+    }
+  }
+
+  return (
+    <main>
+      <h1>
+        <span class="brand">onhand</span> connection
+      </h1>
+      <form onSubmit={(event) => void onSubmit(event)} data-saving={saving ? 'true' : undefined} data-save-count={saveCount}>
+        <label>
+          Server address
+          <input
+            name="serverUrl"
+            type="url"
+            required
+            autocomplete="url"
+            value={serverUrl}
+            onInput={(event) => setServerUrl(event.currentTarget.value)}
+            aria-invalid={urlError ? 'true' : undefined}
+          />
+          {urlError && <span class="field-error">{urlError}</span>}
+        </label>
+        <label>
+          Seller token
+          <input
+            name="token"
+            type="password"
+            autocomplete="off"
+            spellcheck={false}
+            value={token}
+            onInput={(event) => setToken(event.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" disabled={saving}>
+          {saving ? 'Saving…' : 'Save and check connection'}
+        </button>
+      </form>
+      <ConnectionStatusView status={status} error={error} />
+    </main>
+  );
+}
+
+const app = document.getElementById('app');
+if (app) render(<Options />, app);
