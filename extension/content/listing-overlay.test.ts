@@ -94,7 +94,7 @@ describe('listing overlay on the saved Manage All Inventory page', () => {
     });
     expect(document.querySelector('[data-testid="table-summary"] [data-onhand-row]')).toBeNull();
     const mug = document.querySelector('[data-onhand-row="DEMO-MUG-11OZ"]');
-    expect(mug?.shadowRoot?.querySelector('[data-part="sources"]')?.textContent).toBe('MF 10FBA 20');
+    expect(mug?.shadowRoot?.querySelector('[data-part="sources"]')?.textContent).toBe('MF 10 · FBA 20');
   });
 
   it('re-badges a re-rendered row without asking again, and asks again when new SKUs appear', async () => {

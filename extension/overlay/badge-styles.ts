@@ -14,7 +14,7 @@ export const badgeStyles = `
 .badge[data-tone="negative"] { background: #fff1f0; border-color: #e8a09a; }
 .badge[data-tone="muted"] { background: #f3f3f3; border-color: #cfcfcf; color: #565959; }
 .brand { font-weight: 700; color: #067d62; }
-.source + .source::before { content: "·"; margin-right: 6px; color: #8d9096; }
+.separator { color: #8d9096; white-space: pre; }
 .negative { color: #c40000; font-weight: 700; }
 .total { font-weight: 700; }
 .note { font-style: italic; }

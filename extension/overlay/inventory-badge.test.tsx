@@ -18,6 +18,7 @@ describe('InventoryBadge', () => {
     expect(sources.map((s) => s.textContent)).toEqual(['MF -2', 'FBA 30']);
     expect(sources[0]?.classList.contains('negative')).toBe(true);
     expect(sources[1]?.classList.contains('negative')).toBe(false);
+    expect(container.querySelector('[data-part="sources"]')?.textContent).toBe('MF -2 · FBA 30');
     expect(container.querySelector('[data-part="total"]')?.textContent).toBe('Total 28');
     expect(container.querySelector('.badge')?.getAttribute('data-tone')).toBe('negative');
   });

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import type { BadgeView } from './badge-view';
 
 /**
@@ -9,14 +10,18 @@ export function InventoryBadge({ view }: { view: BadgeView }) {
   const tone = negative ? 'negative' : view.total === null ? 'muted' : 'normal';
   const title = view.note ?? 'Available per source, from onhand';
   return (
-    <span class="badge" data-tone={tone} title={title} role="status">
+    // No live region: a page of rows updating at once would flood a screen reader.
+    <span class="badge" data-tone={tone} title={title}>
       <span class="brand">onhand</span>
       {view.sources.length > 0 && (
         <span class="sources" data-part="sources">
-          {view.sources.map((s) => (
-            <span class={s.available < 0 ? 'source negative' : 'source'} data-source={s.name} key={s.name}>
-              {s.name} {s.available}
-            </span>
+          {view.sources.map((s, index) => (
+            <Fragment key={s.name}>
+              {index > 0 && <span class="separator"> · </span>}
+              <span class={s.available < 0 ? 'source negative' : 'source'} data-source={s.name}>
+                {s.name} {s.available}
+              </span>
+            </Fragment>
           ))}
         </span>
       )}

@@ -8,7 +8,7 @@ import { createPostgresDatabase, testDatabaseKinds } from '@onhand/server/testin
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amazonFixtures, readAmazonFixture, type AmazonFixtureName } from '../../extension/portals/amazon/fixture-pages';
-import { launchWithExtension, servePages, type BrowserSession } from '../support/browser';
+import { chromiumExecutable, launchWithExtension, servePages, type BrowserSession } from '../support/browser';
 import { badgeRowKeys, builtExtensionDir, connectExtension, extensionIdOf, waitForBadge } from '../support/extension';
 
 /**
@@ -16,6 +16,11 @@ import { badgeRowKeys, builtExtensionDir, connectExtension, extensionIdOf, waitF
  * up in a badge on a saved Seller Central page, inside the built extension in
  * real Chromium, and follows a change made through the API.
  */
+// Checked while the file loads, so a missing build or browser fails the run
+// as an error instead of showing up as skipped tests.
+const extensionDir = builtExtensionDir();
+chromiumExecutable();
+
 const demoSkus = ['DEMO-MUG-11OZ', 'DEMO-TEE-M-BLK', 'DEMO-CANDLE-LAV', 'DEMO-BOTTLE-750'];
 const untrackedSku = 'LEGACY-UNTRACKED-1';
 
@@ -28,7 +33,6 @@ describe.each(testDatabaseKinds())('Amazon Seller Central badges (database: %s)'
   const cleanups: (() => Promise<void> | void)[] = [];
 
   beforeAll(async () => {
-    const extensionDir = builtExtensionDir(); // fails loudly before anything starts
     let databaseUrl: string | undefined;
     let dataDir: string | undefined;
     if (kind === 'postgres') {
