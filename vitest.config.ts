@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // PostgreSQL too when TEST_DATABASE_URL is set) and browser end-to-end tests
 // with the built extension in Chromium.
 export default defineConfig({
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
     reporters: ['default', './tests/support/count-reporter.ts'],
     projects: [
@@ -12,6 +12,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'extension/**/*.test.{ts,tsx}'],
           exclude: ['**/node_modules/**', 'extension/.output/**'],
           environment: 'node',
@@ -21,6 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'db',
+          sequence: { groupOrder: 1 },
           include: ['server/test/**/*.test.ts'],
           globalSetup: ['server/test/support/global-setup.ts'],
           testTimeout: 120_000,
@@ -34,6 +36,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

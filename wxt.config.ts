@@ -8,11 +8,12 @@ export default defineConfig({
   imports: false,
   manifest: {
     name: 'onhand',
+    version: '0.1.0',
     description: 'Live inventory from onhand on your seller portals.',
     permissions: ['storage'],
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
   },
   vite: () => ({
-    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   }),
 });

@@ -19,9 +19,9 @@ describe('badgeViewFor', () => {
     expect(badgeViewFor({ item: mug })).toEqual({
       states: ['tracked'],
       sources: [
-        { name: 'MF', available: 12 },
-        { name: 'FBA', available: 30 },
-        { name: 'Deliverr', available: 5 },
+        { id: 's1', name: 'MF', available: 12 },
+        { id: 's2', name: 'FBA', available: 30 },
+        { id: 's3', name: 'Deliverr', available: 5 },
       ],
       total: 47,
       note: null,

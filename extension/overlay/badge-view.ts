@@ -4,6 +4,7 @@ import type { ConnectionProblem, InventoryItem } from '@onhand/shared';
 export type RowState = 'tracked' | 'unknown' | 'negative' | 'stale';
 
 export interface BadgeSource {
+  id: string;
   name: string;
   available: number;
 }
@@ -36,7 +37,7 @@ export function badgeViewFor(knowledge: SkuKnowledge): BadgeView | null {
     if (problem) states.push('stale');
     return {
       states,
-      sources: item.sources.map((s) => ({ name: s.sourceName, available: s.available })),
+      sources: item.sources.map((s) => ({ id: s.sourceId, name: s.sourceName, available: s.available })),
       total: item.totalAvailable,
       note: problem ? `May be out of date: ${problem.message}` : null,
     };

@@ -10,7 +10,7 @@ describe('InventoryBadge', () => {
   it('renders "MF 12 · FBA 30" style sources, the total, and negatives in red', () => {
     render(
       <InventoryBadge
-        view={{ states: ['tracked', 'negative'], sources: [{ name: 'MF', available: -2 }, { name: 'FBA', available: 30 }], total: 28, note: null }}
+        view={{ states: ['tracked', 'negative'], sources: [{ id: 'mf', name: 'MF', available: -2 }, { id: 'fba', name: 'FBA', available: 30 }], total: 28, note: null }}
       />,
       container,
     );
@@ -25,7 +25,7 @@ describe('InventoryBadge', () => {
 
   it('puts server text into text nodes, never markup', () => {
     const hostile = '<img src=x onerror="alert(1)">';
-    render(<InventoryBadge view={{ states: ['tracked'], sources: [{ name: hostile, available: 1 }], total: 1, note: hostile }} />, container);
+    render(<InventoryBadge view={{ states: ['tracked'], sources: [{ id: 'x', name: hostile, available: 1 }], total: 1, note: hostile }} />, container);
     expect(container.querySelector('img')).toBeNull();
     expect(container.querySelector('[data-source]')?.textContent).toBe(`${hostile} 1`);
   });

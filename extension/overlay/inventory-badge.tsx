@@ -16,7 +16,7 @@ export function InventoryBadge({ view }: { view: BadgeView }) {
       {view.sources.length > 0 && (
         <span class="sources" data-part="sources">
           {view.sources.map((s, index) => (
-            <Fragment key={s.name}>
+            <Fragment key={s.id}>
               {index > 0 && <span class="separator"> · </span>}
               <span class={s.available < 0 ? 'source negative' : 'source'} data-source={s.name}>
                 {s.name} {s.available}

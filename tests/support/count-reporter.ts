@@ -2,8 +2,9 @@ import type { Reporter, TestModule } from 'vitest/node';
 
 /**
  * Prints `N passed, N failed, N skipped` alone on the last line, the summary
- * CI counts. A module that failed to load counts as one failure, so a broken
- * file can never pass as "0 failed".
+ * CI counts. A module that failed to load, a failing hook (beforeAll leaves
+ * its tests "skipped") and an unhandled error each count as a failure, so a
+ * broken file can never pass as "0 failed".
  */
 export default class CountReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
@@ -11,7 +12,8 @@ export default class CountReporter implements Reporter {
     let failed = unhandledErrors.length;
     let skipped = 0;
     for (const testModule of testModules) {
-      if (testModule.errors().length > 0) failed += 1;
+      failed += testModule.errors().length;
+      for (const suite of testModule.children.allSuites()) failed += suite.errors().length;
       for (const test of testModule.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed += 1;
@@ -19,7 +21,7 @@ export default class CountReporter implements Reporter {
         else skipped += 1;
       }
     }
-    // Defer so that the line prints after the default reporter's summary.
+    // Deferred so the line prints after the default reporter's summary.
     process.on('exit', () => {
       process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
     });

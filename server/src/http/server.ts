@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
@@ -41,7 +41,13 @@ export const maxBodyBytes = 1_000_000;
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? createLogger(options.logLevel);
-  const dataDir = options.databaseUrl ? undefined : (options.dataDir ?? join(mkdtempSync(join(tmpdir(), 'onhand-')), 'data'));
+  // Without a data directory the embedded database lives in a temporary one,
+  // deleted again on close.
+  const temporaryDir = options.databaseUrl || options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'onhand-'));
+  const dataDir = options.databaseUrl ? undefined : (options.dataDir ?? join(temporaryDir!, 'data'));
+  const removeTemporaryDir = () => {
+    if (temporaryDir) rmSync(temporaryDir, { recursive: true, force: true });
+  };
   const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir });
   try {
     const applied = await migrateToLatest(database.db);
@@ -89,10 +95,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
             server.closeIdleConnections();
           });
           await database.close();
+          removeTemporaryDir();
         })()),
     };
   } catch (error) {
     await database.close();
+    removeTemporaryDir();
     throw error;
   }
 }

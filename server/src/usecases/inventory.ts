@@ -10,13 +10,14 @@ import {
 } from '@onhand/shared';
 import { applyMovement, available, checkStockable, countsAsStockCheck, planAdjustment, planSetQuantity, type BalanceState, type Movement } from '../domain/ledger';
 import type { Rejection } from '../domain/result';
-import { balanceKeyString, balancesForSkus, lockBalances, writeBalance } from '../db/repositories/balances';
-import { insertLedgerEntries, ledgerPage } from '../db/repositories/ledger';
+import { balanceKeyString, balancesForSkus } from '../db/repositories/balances';
+import { ledgerPage } from '../db/repositories/ledger';
+import { claimAndLockBalance, recordMovement } from '../db/repositories/stock-movements';
 import { findComponents, findProduct, findProducts } from '../db/repositories/products';
 import { findSource, listSources } from '../db/repositories/sources';
-import { AppError, badRequest, notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import type { TenantScope } from './context';
-import { idempotent, inTransaction } from './transaction';
+import { inTransaction, replay, requestHash, withoutKey } from './transaction';
 
 export const rejectionError = (rejection: Rejection) => badRequest(rejection.field, rejection.message, rejection.rule);
 
@@ -74,36 +75,46 @@ export const setQuantity = (scope: TenantScope, input: SetQuantityInput) =>
 export const adjustQuantity = (scope: TenantScope, input: AdjustInput) =>
   changeStock(scope, 'inventory.adjust', input, (current) => planAdjustment(current, input.delta, input.reason));
 
-/** load → decide → write, in one transaction, for one (source, sku) bucket. */
+/**
+ * load → decide → write, in one transaction, for one (source, sku) bucket:
+ * two statements (see stock-movements.ts) around the domain's decision.
+ */
 async function changeStock(
   scope: TenantScope,
   procedure: string,
   input: { sku: string; sourceId: string; idempotencyKey: string; note?: string | undefined },
   decide: (current: BalanceState) => { ok: true; value: Movement } | Rejection,
 ): Promise<InventoryChangeOutput> {
-  return inTransaction(scope.db, (trx) =>
-    idempotent(trx, { tenantId: scope.tenantId, procedure, idempotencyKey: input.idempotencyKey, payload: input }, async () => {
-      const [source, product] = await Promise.all([findSource(trx, scope.tenantId, input.sourceId), findProduct(trx, scope.tenantId, input.sku)]);
-      if (!source) throw notFound('source', 'sourceId');
-      if (!product) throw notFound('product', 'sku');
-      const stockable = checkStockable(product);
-      if (!stockable.ok) throw rejectionError(stockable);
+  const hash = requestHash(withoutKey(input));
+  return inTransaction(scope.db, async (trx) => {
+    const { tenantId } = scope;
+    const key = { sourceId: input.sourceId, sku: input.sku };
+    const loaded = await claimAndLockBalance(trx, { tenantId, ...key, idempotencyKey: input.idempotencyKey, procedure, requestHash: hash });
+    if (!loaded.claimed) return replay<InventoryChangeOutput>(trx, tenantId, input.idempotencyKey, procedure, hash);
+    if (!loaded.sourceExists) throw notFound('source', 'sourceId');
+    if (!loaded.product) throw notFound('product', 'sku');
+    const stockable = checkStockable({ sku: input.sku, isBundle: loaded.product.isBundle });
+    if (!stockable.ok) throw rejectionError(stockable);
+    if (!loaded.balance) throw new Error('balance row was not locked');
 
-      const key = { sourceId: input.sourceId, sku: input.sku };
-      const locked = (await lockBalances(trx, scope.tenantId, [key])).get(balanceKeyString(key));
-      if (!locked) throw new AppError('CONFLICT', 'balance row could not be locked; retry');
-      const decision = decide(locked);
-      if (!decision.ok) throw rejectionError(decision);
-
-      const { balance, balanceAfter } = applyMovement(locked, decision.value);
-      await writeBalance(trx, scope.tenantId, { ...key, ...balance }, { counted: countsAsStockCheck(decision.value.reason) });
-      const [entry] = await insertLedgerEntries(trx, scope.tenantId, [
-        { ...key, ...decision.value, balanceAfter, actor: scope.actor, note: input.note, idempotencyKey: input.idempotencyKey },
-      ]);
-      if (!entry) throw new Error('ledger insert returned no row');
-      return { entry, balance: { ...key, onHand: balance.onHand, committed: balance.committed, available: available(balance) } };
-    }),
-  );
+    const decision = decide(loaded.balance);
+    if (!decision.ok) throw rejectionError(decision);
+    const { balance, balanceAfter } = applyMovement(loaded.balance, decision.value);
+    const balanceOut = { ...key, onHand: balance.onHand, committed: balance.committed, available: available(balance) };
+    const entry = await recordMovement(trx, {
+      tenantId,
+      ...key,
+      ...decision.value,
+      ...balance,
+      balanceAfter,
+      actor: scope.actor,
+      note: input.note,
+      counted: countsAsStockCheck(decision.value.reason),
+      idempotencyKey: input.idempotencyKey,
+      response: (written) => ({ entry: written, balance: balanceOut }),
+    });
+    return { entry, balance: balanceOut };
+  });
 }
 
 export async function inventoryHistory(

@@ -46,6 +46,27 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The payload that identifies a request: everything but its idempotency key. */
+export function withoutKey(payload: unknown): unknown {
+  const { idempotencyKey, ...rest } = payload as Record<string, unknown>;
+  void idempotencyKey;
+  return rest;
+}
+
+function answerRepeat<T>(first: { procedure: string; requestHash: string; response: unknown }, procedure: string, hash: string): T {
+  if (first.procedure !== procedure || first.requestHash !== hash) {
+    throw new AppError('CONFLICT', 'idempotencyKey: already used for a different request', { field: 'idempotencyKey' });
+  }
+  return first.response as T;
+}
+
+/** The first result stored under a key that a request found already claimed. */
+export async function replay<T>(trx: Transaction<Database>, tenantId: string, key: string, procedure: string, hash: string): Promise<T> {
+  const claim = await claimKey(trx, tenantId, key, procedure, hash);
+  if (claim.claimed) throw new Error('idempotency key vanished between claim and replay');
+  return answerRepeat<T>(claim, procedure, hash);
+}
+
 /**
  * Makes a mutation take effect once per idempotency key: the first request
  * runs `work` and stores its result in the same transaction; a repeat with the
@@ -57,16 +78,9 @@ export async function idempotent<T>(
   scope: { tenantId: string; procedure: string; idempotencyKey: string; payload: unknown },
   work: () => Promise<T>,
 ): Promise<T> {
-  const { idempotencyKey, ...rest } = scope.payload as Record<string, unknown>;
-  void idempotencyKey;
-  const hash = requestHash(rest);
+  const hash = requestHash(withoutKey(scope.payload));
   const claim = await claimKey(trx, scope.tenantId, scope.idempotencyKey, scope.procedure, hash);
-  if (!claim.claimed) {
-    if (claim.procedure !== scope.procedure || claim.requestHash !== hash) {
-      throw new AppError('CONFLICT', 'idempotencyKey: already used for a different request', { field: 'idempotencyKey' });
-    }
-    return claim.response as T;
-  }
+  if (!claim.claimed) return answerRepeat<T>(claim, scope.procedure, hash);
   const result = await work();
   await storeResponse(trx, scope.tenantId, scope.idempotencyKey, result);
   return result;

@@ -1,0 +1,118 @@
+import { sql } from 'kysely';
+import type { Bucket, LedgerEntry, LedgerReason } from '@onhand/shared';
+import type { DbOrTrx } from '../database';
+import { toLedgerEntry } from './ledger';
+
+/**
+ * The hot path of a single-bucket stock change (set quantity, adjust) in two
+ * statements, because every round trip inside a transaction costs throughput:
+ *
+ * 1. `claimAndLockBalance`: claims the idempotency key, checks the source and
+ *    the product exist, and creates-or-locks the balance row, returning what
+ *    the domain needs to decide.
+ * 2. `recordMovement`: writes the new balance, appends the ledger entry and
+ *    stores the response under the idempotency key.
+ */
+export interface ClaimedBalance {
+  /** False when the key was used before; nothing else was touched then. */
+  claimed: boolean;
+  sourceExists: boolean;
+  product: { isBundle: boolean } | undefined;
+  /** Present when the key was claimed and source and product exist. */
+  balance: { onHand: number; committed: number } | undefined;
+}
+
+export async function claimAndLockBalance(
+  db: DbOrTrx,
+  args: { tenantId: string; sourceId: string; sku: string; idempotencyKey: string; procedure: string; requestHash: string },
+): Promise<ClaimedBalance> {
+  const { tenantId, sourceId, sku } = args;
+  const result = await sql<{ claimed: boolean; source_exists: boolean; is_bundle: boolean | null; on_hand: number | null; committed: number | null }>`
+    with claim as (
+      insert into idempotency_keys (tenant_id, key, procedure, request_hash)
+      values (${tenantId}, ${args.idempotencyKey}, ${args.procedure}, ${args.requestHash})
+      on conflict (tenant_id, key) do nothing
+      returning 1
+    ),
+    source as (select 1 from sources where tenant_id = ${tenantId} and id = ${sourceId}),
+    product as (select is_bundle from products where tenant_id = ${tenantId} and sku = ${sku}),
+    locked as (
+      -- "on conflict do update" takes the row lock of an existing row and
+      -- returns its current values; a new row starts at zero.
+      insert into balances (tenant_id, source_id, sku, on_hand, committed)
+      select ${tenantId}, ${sourceId}, ${sku}, 0, 0
+      where exists (select 1 from claim) and exists (select 1 from source)
+        and exists (select 1 from product where not is_bundle)
+      on conflict (tenant_id, source_id, sku) do update set tenant_id = excluded.tenant_id
+      returning on_hand, committed
+    )
+    select exists (select 1 from claim) as claimed,
+      exists (select 1 from source) as source_exists,
+      (select is_bundle from product) as is_bundle,
+      (select on_hand from locked) as on_hand,
+      (select committed from locked) as committed
+  `.execute(db);
+  const row = result.rows[0];
+  if (!row) throw new Error('claimAndLockBalance returned no row');
+  return {
+    claimed: row.claimed,
+    sourceExists: row.source_exists,
+    product: row.is_bundle === null ? undefined : { isBundle: row.is_bundle },
+    balance: row.on_hand === null || row.committed === null ? undefined : { onHand: Number(row.on_hand), committed: Number(row.committed) },
+  };
+}
+
+export async function recordMovement(
+  db: DbOrTrx,
+  args: {
+    tenantId: string;
+    sourceId: string;
+    sku: string;
+    bucket: Bucket;
+    delta: number;
+    onHand: number;
+    committed: number;
+    balanceAfter: number;
+    reason: LedgerReason;
+    actor: string;
+    note: string | undefined;
+    counted: boolean;
+    idempotencyKey: string;
+    /** Builds the stored response from the written entry. */
+    response: (entry: LedgerEntry) => unknown;
+  },
+): Promise<LedgerEntry> {
+  const { tenantId, sourceId, sku } = args;
+  const written = await sql<{
+    id: string;
+    at: Date;
+    source_id: string;
+    sku: string;
+    bucket: Bucket;
+    delta: number;
+    balance_after: number;
+    reason: string;
+    actor: string;
+    order_id: string | null;
+    order_line_id: string | null;
+    note: string | null;
+  }>`
+    with balance as (
+      update balances set on_hand = ${args.onHand}, committed = ${args.committed}, updated_at = now(),
+        last_counted_at = case when ${args.counted}::boolean then now() else last_counted_at end
+      where tenant_id = ${tenantId} and source_id = ${sourceId} and sku = ${sku}
+      returning 1
+    )
+    insert into ledger_entries (tenant_id, source_id, sku, bucket, delta, balance_after, reason, actor, note, idempotency_key)
+    select ${tenantId}, ${sourceId}, ${sku}, ${args.bucket}, ${args.delta}, ${args.balanceAfter}, ${args.reason}, ${args.actor}, ${args.note ?? null}, ${args.idempotencyKey}
+    from balance
+    returning id, at, source_id, sku, bucket, delta, balance_after, reason, actor, order_id, order_line_id, note
+  `.execute(db);
+  const row = written.rows[0];
+  if (!row) throw new Error('recordMovement wrote no ledger entry (the balance row was not locked)');
+  const entry = toLedgerEntry(row);
+  // The response is only known once the entry has its id and time.
+  await sql`update idempotency_keys set response = ${JSON.stringify(args.response(entry))}::jsonb
+    where tenant_id = ${tenantId} and key = ${args.idempotencyKey}`.execute(db);
+  return entry;
+}

@@ -1,0 +1,49 @@
+import { createPostgresDatabase } from '@onhand/server/testing';
+import pg from 'pg';
+import { apiClient, benchDatabaseUrl, fmt, pgbenchTps, spawnServer, throughput } from './support';
+
+/**
+ * Issue 3: adjustments per second through the HTTP API on PostgreSQL with 16
+ * clients, spread over 10,000 SKUs and on one hot SKU, against pgbench's
+ * TPC-B-like TPS measured in the same run on the same server.
+ */
+export async function benchLedger(options: { seconds: number }): Promise<string[]> {
+  const clients = 16;
+  const database = await createPostgresDatabase(benchDatabaseUrl);
+  const server = await spawnServer({ DATABASE_URL: database.databaseUrl });
+  try {
+    const admin = apiClient(server.url, server.adminToken);
+    const { tenantId } = await admin.admin.tenants.create.mutate({ name: 'Bench seller' });
+    const { token } = await admin.admin.tokens.issue.mutate({ tenantId, role: 'seller', label: 'bench' });
+    const seller = apiClient(server.url, token);
+    const mf = await seller.sources.create.mutate({ name: 'MF', kind: 'merchant', isDefault: true, idempotencyKey: 'mf' });
+    // 10,000 products straight into the table: setup, not what is measured.
+    const client = new pg.Client({ connectionString: database.databaseUrl });
+    await client.connect();
+    await client.query(
+      `insert into products (tenant_id, sku, title) select $1, 'BENCH-' || g, 'Bench product ' || g from generate_series(1, 10000) g`,
+      [tenantId],
+    );
+    await client.end();
+
+    const run = Date.now();
+    const spread = await throughput(clients, options.seconds * 1000, (_, i) =>
+      seller.inventory.adjust.mutate({ sku: `BENCH-${1 + ((i * 7919) % 10000)}`, sourceId: mf.sourceId, delta: 1, reason: 'received', idempotencyKey: `s-${run}-${i}` }),
+    );
+    const hot = await throughput(clients, options.seconds * 1000, (_, i) =>
+      seller.inventory.adjust.mutate({ sku: 'BENCH-1', sourceId: mf.sourceId, delta: 1, reason: 'received', idempotencyKey: `h-${run}-${i}` }),
+    );
+    const reconciled = await admin.admin.reconcile.mutate({ tenantId });
+    const tps = pgbenchTps(database.databaseUrl, clients, options.seconds);
+    return [
+      `ledger: adjustments/s through HTTP on PostgreSQL, ${clients} clients, ${options.seconds}s each`,
+      `  pgbench TPC-B-like (same server, same run): ${fmt(tps)} TPS`,
+      `  spread over 10,000 SKUs: ${fmt(spread)} /s = ${fmt(spread / tps, 2)}× pgbench (target ≥ 0.5×)`,
+      `  one hot SKU:             ${fmt(hot)} /s = ${fmt(hot / tps, 2)}× pgbench (target ≥ 0.2×)`,
+      `  reconcile afterwards: ${reconciled.checked} balances checked, ${reconciled.mismatches.length} mismatches`,
+    ];
+  } finally {
+    await server.stop();
+    await database.drop();
+  }
+}

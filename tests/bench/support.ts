@@ -1,0 +1,115 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import type { AppRouter } from '@onhand/server';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const benchDatabaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+// Node's built-in fetch costs ~1.5 ms of client CPU per request here, which
+// would measure the load generator instead of the server; a keep-alive
+// http.request costs ~0.2 ms.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+export const lightFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+  const body = typeof init?.body === 'string' ? init.body : undefined;
+  const headers = Object.fromEntries(new Headers(init?.headers).entries());
+  return new Promise<Response>((resolve, reject) => {
+    const req = http.request(url, { method: init?.method ?? 'GET', headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500, headers: res.headers as Record<string, string> })),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}) as typeof fetch;
+
+export function apiClient(url: string, token: string): TRPCClient<AppRouter> {
+  return createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: `${url}/trpc`, fetch: lightFetch, headers: { Authorization: `Bearer ${token}` }, maxItems: 32 })],
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  adminToken: string;
+  stop(): Promise<void>;
+}
+
+/** The real server in its own process (as deployed), on the given database. */
+export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+  const adminToken = `onh_a_${randomBytes(32).toString('base64url')}`;
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'server/src/main.ts'), 'serve'], {
+    env: { ...process.env, PORT: String(port), ONHAND_ADMIN_TOKEN: adminToken, ONHAND_SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/trpc/health.check`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('server did not start within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    adminToken,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Runs `clients` loops of `call` for `durationMs`; returns completed calls per second. */
+export async function throughput(clients: number, durationMs: number, call: (client: number, i: number) => Promise<unknown>): Promise<number> {
+  const until = performance.now() + durationMs;
+  let done = 0;
+  let i = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      while (performance.now() < until) {
+        await call(client, i++);
+        done += 1;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+const pgbenchPath = process.env.PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
+
+/** pgbench's TPC-B-like TPS with 16 clients, on the same server, for the ratio. */
+export function pgbenchTps(databaseUrl: string, clients: number, seconds: number): number {
+  const init = spawnSync(pgbenchPath, ['-i', '-q', '-s', String(clients), databaseUrl], { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`pgbench -i failed: ${init.stderr}`);
+  const run = spawnSync(pgbenchPath, ['-c', String(clients), '-j', '2', '-T', String(seconds), databaseUrl], { encoding: 'utf8' });
+  const match = /tps = ([\d.]+)/.exec(run.stdout);
+  if (!match) throw new Error(`pgbench printed no tps: ${run.stdout}${run.stderr}`);
+  return Number(match[1]);
+}
+
+export function percentile(sortedMs: number[], p: number): number {
+  if (sortedMs.length === 0) return Number.NaN;
+  return sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))]!;
+}
+
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
