@@ -4,3 +4,4 @@ export * from './inventory';
 export * from './catalog';
 export * from './admin';
 export * from './messages';
+export * from './orders';

@@ -61,6 +61,8 @@ export interface BalancesTable {
   /** Last time someone counted or received stock here (seed reason 2). */
   last_counted_at: Date | null;
   updated_at: Date;
+  /** When available went below zero; null while it is ≥ 0. */
+  negative_since: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface LedgerEntriesTable {
@@ -89,6 +91,96 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
+export interface TenantSettingsTable {
+  tenant_id: string;
+  inventory_managed_elsewhere: boolean;
+  not_counted_after_days: number;
+}
+
+export type Marketplace = 'amazon' | 'ebay' | 'walmart' | 'shopify' | 'etsy';
+
+export interface ChannelsTable {
+  tenant_id: string;
+  id: string;
+  marketplace: Marketplace;
+  region: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface ChannelSourcesTable {
+  tenant_id: string;
+  channel_id: string;
+  source_id: string;
+  position: number;
+}
+
+export interface ListingsTable {
+  tenant_id: string;
+  id: string;
+  channel_id: string;
+  sku: string | null;
+  channel_sku: string | null;
+  external_id: string | null;
+  title: string | null;
+  fulfilled_by: 'merchant' | 'marketplace';
+  status: 'tracked' | 'untracked';
+  displayed_quantity: number | null;
+  rule_percent: number | null;
+  rule_buffer: number | null;
+  rule_max: number | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type OrderStatus = 'open' | 'shipped' | 'cancelled';
+export type LineState = 'allocated' | 'unmatched' | 'cancelled' | 'shipped';
+
+export interface OrdersTable {
+  tenant_id: string;
+  id: string;
+  channel_id: string;
+  external_order_id: string;
+  placed_at: Date | string;
+  ship_to_country: string;
+  status: OrderStatus;
+  request_hash: string;
+  created_at: CreatedAt;
+}
+
+export interface OrderLinesTable {
+  tenant_id: string;
+  id: string;
+  order_id: string;
+  position: number;
+  external_line_id: string;
+  channel_sku: string | null;
+  external_id: string | null;
+  listing_id: string | null;
+  sku: string | null;
+  quantity: number;
+  source_id: string | null;
+  reason: string;
+  trace: ColumnType<{ sourceId: string; skipped: string }[], string, string>;
+  expected_source_id: string | null;
+  state: LineState;
+}
+
+export interface OrderLineAllocationsTable {
+  tenant_id: string;
+  line_id: string;
+  source_id: string;
+  sku: string;
+  quantity: number;
+}
+
+export interface OrderTombstonesTable {
+  tenant_id: string;
+  channel_id: string;
+  external_order_id: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_tokens: ApiTokensTable;
@@ -98,6 +190,14 @@ export interface Database {
   balances: BalancesTable;
   ledger_entries: LedgerEntriesTable;
   idempotency_keys: IdempotencyKeysTable;
+  tenant_settings: TenantSettingsTable;
+  channels: ChannelsTable;
+  channel_sources: ChannelSourcesTable;
+  listings: ListingsTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  order_line_allocations: OrderLineAllocationsTable;
+  order_tombstones: OrderTombstonesTable;
 }
 
 export type Db = Kysely<Database>;

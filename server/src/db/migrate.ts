@@ -1,11 +1,13 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Db } from './database';
 import * as m0001 from './migrations/0001_ledger';
+import * as m0002 from './migrations/0002_orders';
 
 // Listed explicitly (not read from disk) so the same set runs under tsx, in
 // tests and in any bundle, in this order.
 const migrations: Record<string, Migration> = {
   '0001_ledger': m0001,
+  '0002_orders': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -10,6 +10,11 @@ export interface RequestContext {
   log: Logger;
   /** The raw bearer token of the request, if any (never logged). */
   bearerToken: string | null;
+  /**
+   * Memo of the token lookup for this HTTP request: a batch of calls shares
+   * one context, so it authenticates once.
+   */
+  authentication?: Promise<Awaited<ReturnType<typeof authenticate>>>;
 }
 
 interface FieldProblem {
@@ -67,7 +72,8 @@ export const publicProcedure = t.procedure.use(appErrors);
 
 const authenticated = publicProcedure.use(async ({ ctx, next }) => {
   if (!ctx.bearerToken) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <token>)' });
-  const token = await authenticate(ctx.db, ctx.bearerToken);
+  ctx.authentication ??= authenticate(ctx.db, ctx.bearerToken);
+  const token = await ctx.authentication;
   if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the token is not valid (unknown, revoked, or its tenant is suspended)' });
   return next({ ctx: { token } });
 });

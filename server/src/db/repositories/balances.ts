@@ -56,6 +56,7 @@ export async function writeBalance(
       on_hand: balance.onHand,
       committed: balance.committed,
       updated_at: sql`now()`,
+      negative_since: sql`case when ${balance.onHand - balance.committed} < 0 then coalesce(negative_since, now()) end`,
       ...(options.counted ? { last_counted_at: sql`now()` } : {}),
     })
     .where('tenant_id', '=', tenantId)

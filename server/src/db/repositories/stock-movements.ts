@@ -99,7 +99,8 @@ export async function recordMovement(
   }>`
     with balance as (
       update balances set on_hand = ${args.onHand}, committed = ${args.committed}, updated_at = now(),
-        last_counted_at = case when ${args.counted}::boolean then now() else last_counted_at end
+        last_counted_at = case when ${args.counted}::boolean then now() else last_counted_at end,
+        negative_since = case when ${args.onHand - args.committed} < 0 then coalesce(negative_since, now()) end
       where tenant_id = ${tenantId} and source_id = ${sourceId} and sku = ${sku}
       returning 1
     )

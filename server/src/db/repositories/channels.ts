@@ -1,0 +1,49 @@
+import type { Channel } from '@onhand/shared';
+import type { DbOrTrx, Marketplace } from '../database';
+
+export async function listChannels(db: DbOrTrx, tenantId: string, channelId?: string): Promise<Channel[]> {
+  let query = db.selectFrom('channels').select(['id', 'marketplace', 'region', 'name']).where('tenant_id', '=', tenantId);
+  if (channelId !== undefined) query = query.where('id', '=', channelId);
+  const channels = await query.orderBy('name').execute();
+  if (channels.length === 0) return [];
+  const links = await db
+    .selectFrom('channel_sources')
+    .select(['channel_id', 'source_id'])
+    .where('tenant_id', '=', tenantId)
+    .where(
+      'channel_id',
+      'in',
+      channels.map((c) => c.id),
+    )
+    .orderBy('position')
+    .execute();
+  return channels.map((c) => ({
+    channelId: c.id,
+    marketplace: c.marketplace,
+    region: c.region,
+    name: c.name,
+    sourceIds: links.filter((l) => l.channel_id === c.id).map((l) => l.source_id),
+  }));
+}
+
+export async function findChannel(db: DbOrTrx, tenantId: string, channelId: string): Promise<Channel | undefined> {
+  return (await listChannels(db, tenantId, channelId))[0];
+}
+
+export async function insertChannel(db: DbOrTrx, tenantId: string, channel: { id: string; marketplace: Marketplace; region: string; name: string }): Promise<void> {
+  await db.insertInto('channels').values({ tenant_id: tenantId, ...channel }).execute();
+}
+
+export async function lockChannel(db: DbOrTrx, tenantId: string, channelId: string): Promise<boolean> {
+  const row = await db.selectFrom('channels').select('id').where('tenant_id', '=', tenantId).where('id', '=', channelId).forUpdate().executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function replaceChannelSources(db: DbOrTrx, tenantId: string, channelId: string, sourceIds: readonly string[]): Promise<void> {
+  await db.deleteFrom('channel_sources').where('tenant_id', '=', tenantId).where('channel_id', '=', channelId).execute();
+  if (sourceIds.length === 0) return;
+  await db
+    .insertInto('channel_sources')
+    .values(sourceIds.map((sourceId, position) => ({ tenant_id: tenantId, channel_id: channelId, source_id: sourceId, position })))
+    .execute();
+}
