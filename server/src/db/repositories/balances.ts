@@ -81,3 +81,20 @@ export async function balancesForSkus(db: DbOrTrx, tenantId: string, skus: reado
     lastCountedAt: r.last_counted_at,
   }));
 }
+
+/**
+ * Writes many balances in one statement (orders touch several rows at once),
+ * keeping negative_since: set when available drops below zero, cleared when
+ * it is back.
+ */
+export async function writeBalances(db: DbOrTrx, tenantId: string, balances: readonly (BalanceKey & BalanceState)[]): Promise<void> {
+  if (balances.length === 0) return;
+  const values = sql.join(balances.map((b) => sql`(${b.sourceId}::text, ${b.sku}::text, ${b.onHand}::bigint, ${b.committed}::bigint)`));
+  await sql`
+    update balances as b
+    set on_hand = v.on_hand, committed = v.committed, updated_at = now(),
+      negative_since = case when v.on_hand - v.committed < 0 then coalesce(b.negative_since, now()) end
+    from (values ${values}) as v(source_id, sku, on_hand, committed)
+    where b.tenant_id = ${tenantId} and b.source_id = v.source_id and b.sku = v.sku
+  `.execute(db);
+}

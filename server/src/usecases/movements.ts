@@ -1,0 +1,52 @@
+import type { LedgerEntry } from '@onhand/shared';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/database';
+import { applyMovement, type BalanceState } from '../domain/ledger';
+import type { KeyedMovement } from '../domain/orders';
+import { balanceKeyString, writeBalances, type BalanceRow } from '../db/repositories/balances';
+import { insertLedgerEntries, type NewLedgerEntry } from '../db/repositories/ledger';
+
+export interface TaggedMovement extends KeyedMovement {
+  orderId?: string;
+  orderLineId?: string;
+}
+
+/**
+ * Applies movements to balances the caller has locked (in key order), then
+ * writes every touched balance in one statement and every entry in another.
+ * `locked` is updated in place so later decisions in the same transaction
+ * see the new numbers.
+ */
+export async function applyMovements(
+  trx: Transaction<Database>,
+  tenantId: string,
+  locked: Map<string, BalanceRow>,
+  movements: readonly TaggedMovement[],
+  meta: { actor: string; idempotencyKey?: string | undefined },
+): Promise<LedgerEntry[]> {
+  if (movements.length === 0) return [];
+  const entries: NewLedgerEntry[] = [];
+  const touched = new Map<string, { sourceId: string; sku: string } & BalanceState>();
+  for (const movement of movements) {
+    const key = balanceKeyString(movement);
+    const current = locked.get(key);
+    if (!current) throw new Error(`balance ${movement.sourceId}/${movement.sku} was not locked before moving it`);
+    const { balance, balanceAfter } = applyMovement(current, movement);
+    locked.set(key, { ...current, ...balance });
+    touched.set(key, { sourceId: movement.sourceId, sku: movement.sku, ...balance });
+    entries.push({
+      sourceId: movement.sourceId,
+      sku: movement.sku,
+      bucket: movement.bucket,
+      delta: movement.delta,
+      balanceAfter,
+      reason: movement.reason,
+      actor: meta.actor,
+      orderId: movement.orderId,
+      orderLineId: movement.orderLineId,
+      idempotencyKey: meta.idempotencyKey,
+    });
+  }
+  await writeBalances(trx, tenantId, [...touched.values()]);
+  return insertLedgerEntries(trx, tenantId, entries);
+}
