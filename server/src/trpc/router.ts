@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { adminRouter } from './routers/admin';
 import { productsRouter, sourcesRouter } from './routers/catalog';
 import { inventoryRouter } from './routers/inventory';
+import { channelsRouter, listingsRouter, negativesRouter, ordersRouter, settingsRouter } from './routers/orders';
 import { publicProcedure, router, sellerProcedure } from './init';
 
 export const appRouter = router({
@@ -17,6 +18,11 @@ export const appRouter = router({
   inventory: inventoryRouter,
   sources: sourcesRouter,
   products: productsRouter,
+  channels: channelsRouter,
+  listings: listingsRouter,
+  orders: ordersRouter,
+  settings: settingsRouter,
+  negatives: negativesRouter,
   admin: adminRouter,
 });
 

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import {
+  channelsCreateInput,
+  channelsUpdateInput,
+  listingsUpsertInput,
+  negativesExplainInput,
+  ordersCancelInput,
+  ordersGetInput,
+  ordersIngestInput,
+  ordersListInput,
+  ordersMarkShippedInput,
+  ordersSendToFulfillmentCenterInput,
+  settingsUpdateInput,
+} from '@onhand/shared';
+import { listChannels } from '../../db/repositories/channels';
+import { createChannel, readSettings, updateChannelSources, updateSettings, upsertListing } from '../../usecases/channels';
+import { cancelOrder, getOrder, listOrdersPage, markShipped, sendToFulfillmentCenter } from '../../usecases/order-lifecycle';
+import { ingestOrder } from '../../usecases/orders';
+import { explainNegativeBalance, listNegatives } from '../../usecases/negatives';
+import { router, sellerProcedure } from '../init';
+
+const noInput = z.strictObject({}).optional();
+
+export const channelsRouter = router({
+  list: sellerProcedure.input(noInput).query(({ ctx }) => listChannels(ctx.scope.db, ctx.scope.tenantId)),
+  create: sellerProcedure.input(channelsCreateInput).mutation(({ ctx, input }) => createChannel(ctx.scope, input)),
+  update: sellerProcedure.input(channelsUpdateInput).mutation(({ ctx, input }) => updateChannelSources(ctx.scope, input)),
+});
+
+export const listingsRouter = router({
+  upsert: sellerProcedure.input(listingsUpsertInput).mutation(({ ctx, input }) => upsertListing(ctx.scope, input)),
+});
+
+export const ordersRouter = router({
+  ingest: sellerProcedure.input(ordersIngestInput).mutation(({ ctx, input }) => ingestOrder(ctx.scope, input)),
+  cancel: sellerProcedure.input(ordersCancelInput).mutation(({ ctx, input }) => cancelOrder(ctx.scope, input)),
+  sendToFulfillmentCenter: sellerProcedure.input(ordersSendToFulfillmentCenterInput).mutation(({ ctx, input }) => sendToFulfillmentCenter(ctx.scope, input)),
+  markShipped: sellerProcedure.input(ordersMarkShippedInput).mutation(({ ctx, input }) => markShipped(ctx.scope, input)),
+  get: sellerProcedure.input(ordersGetInput).query(({ ctx, input }) => getOrder(ctx.scope, input.orderId)),
+  list: sellerProcedure.input(ordersListInput).query(({ ctx, input }) => listOrdersPage(ctx.scope, input)),
+});
+
+export const settingsRouter = router({
+  get: sellerProcedure.input(noInput).query(({ ctx }) => readSettings(ctx.scope)),
+  update: sellerProcedure.input(settingsUpdateInput).mutation(({ ctx, input }) => updateSettings(ctx.scope, input)),
+});
+
+export const negativesRouter = router({
+  list: sellerProcedure.input(noInput).query(({ ctx }) => listNegatives(ctx.scope)),
+  explain: sellerProcedure.input(negativesExplainInput).query(({ ctx, input }) => explainNegativeBalance(ctx.scope, input)),
+});
