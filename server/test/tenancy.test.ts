@@ -42,6 +42,22 @@ describe.each(databaseKinds)('tenant isolation and auth on %s', (kind) => {
     expect((await bob.api.products.search({ query: 'Alice only' })).products).toEqual([]);
     // Same idempotency key in two tenants: two independent requests.
     expect((await bob.api.products.search({ query: 'ALICE-1' })).products[0]?.title).toBe('Bob has one too');
+    // Orders, channels and negatives are the tenant's own too.
+    const channel = await alice.api.channels.create({ marketplace: 'etsy', region: 'US', name: 'Etsy', sourceIds: [alice.sources.MF] });
+    await alice.api.listings.upsert({ channelId: channel.channelId, sku: 'ALICE-1', channelSku: 'ETSY-1', fulfilledBy: 'merchant', status: 'tracked', idempotencyKey: 'l1' });
+    const placed = await alice.api.orders.ingest({ channelId: channel.channelId, externalOrderId: 'E-1', placedAt: '2026-11-01T00:00:00Z', shipTo: { country: 'US' }, lines: [{ externalLineId: '1', channelSku: 'ETSY-1', quantity: 9 }] });
+    expect(await codeOf(bob.api.orders.get({ orderId: placed.orderId }))).toBe('NOT_FOUND');
+    expect(await codeOf(bob.api.orders.markShipped({ orderId: placed.orderId, idempotencyKey: 'b1' }))).toBe('NOT_FOUND');
+    expect(await codeOf(bob.api.orders.sendToFulfillmentCenter({ orderId: placed.orderId, idempotencyKey: 'b2' }))).toBe('NOT_FOUND');
+    expect(await codeOf(bob.api.orders.cancel({ channelId: channel.channelId, externalOrderId: 'E-1' }))).toBe('NOT_FOUND');
+    expect(await codeOf(bob.api.orders.ingest({ channelId: channel.channelId, externalOrderId: 'E-2', placedAt: '2026-11-01T00:00:00Z', shipTo: { country: 'US' }, lines: [{ externalLineId: '1', channelSku: 'ETSY-1', quantity: 1 }] }))).toBe('NOT_FOUND');
+    expect(await codeOf(bob.api.channels.update({ channelId: channel.channelId, sourceIds: [], idempotencyKey: 'b3' }))).toBe('NOT_FOUND');
+    expect(await codeOf(bob.api.negatives.explain({ sku: 'ALICE-1', sourceId: alice.sources.MF }))).toBe('NOT_FOUND');
+    expect(await bob.api.negatives.list()).toEqual([]);
+    expect(await bob.api.channels.list()).toEqual([]);
+    expect((await bob.api.orders.list({})).orders).toEqual([]);
+    expect((await alice.api.negatives.list()).map((n) => n.available)).toEqual([-4]);
+
     const aliceView = await alice.api.inventory.bySkus({ skus: ['ALICE-1'] });
     expect(aliceView.items[0]?.title).toBe('Alice only');
     expect(aliceView.items[0]?.sources.find((s) => s.sourceId === alice.sources.MF)?.onHand).toBe(5);
