@@ -19,7 +19,8 @@ const createCaller = createCallerFactory(appRouter);
 const silent = pino({ level: 'silent' });
 
 /** The API as a client sees it (auth, validation, errors), without HTTP. */
-export const apiAs = (db: TestDatabase, token: string | null) => createCaller({ db: db.db, log: silent, bearerToken: token });
+// A context per call, as HTTP makes one per request (auth is memoised per context).
+export const apiAs = (db: TestDatabase, token: string | null) => createCaller(() => ({ db: db.db, log: silent, bearerToken: token }));
 export type Api = ReturnType<typeof apiAs>;
 
 export interface SellerFixture {
