@@ -5,3 +5,4 @@ export * from './catalog';
 export * from './admin';
 export * from './messages';
 export * from './orders';
+export * from './listings';

@@ -3,13 +3,25 @@ import { listTenants } from '../db/repositories/tenants';
 import { createTenant, issueToken } from '../usecases/admin';
 import { createSource, upsertProduct } from '../usecases/catalog';
 import { setQuantity } from '../usecases/inventory';
+import { createChannel, upsertListing } from '../usecases/channels';
+import { ingestOrder } from '../usecases/orders';
 
 export interface DemoTenant {
   tenantId: string;
   sellerToken: string;
   sourceIds: { MF: string; FBA: string; Deliverr: string };
   skus: string[];
+  channelIds: Record<'amazon' | 'ebay' | 'walmart' | 'shopify' | 'etsy', string>;
 }
+
+/** What each marketplace calls the demo products (its own ids), so every portal page matches. */
+const demoListingIds = {
+  amazon: (i: number) => `B0DEMO000${i + 1}`,
+  ebay: (i: number) => `38512345670${i + 1}`,
+  walmart: (i: number) => `51234567${i + 1}`,
+  shopify: (i: number) => `812345678${i + 1}`,
+  etsy: (i: number) => `150123456${i + 1}`,
+} as const;
 
 const demoProducts = [
   { sku: 'DEMO-MUG-11OZ', title: 'Ceramic mug, 11 oz, white', stock: { MF: 12, FBA: 40, Deliverr: 6 } },
@@ -37,5 +49,33 @@ export async function seedDemoIfEmpty(db: Db): Promise<DemoTenant | undefined> {
       await setQuantity(scope, { sku: product.sku, sourceId: sourceIds[name], onHand, idempotencyKey: `demo-stock-${product.sku}-${name}` });
     }
   }
-  return { tenantId, sellerToken: token, sourceIds, skus: demoProducts.map((p) => p.sku) };
+  // A channel per marketplace, each demo product listed on each; eBay sells
+  // from Deliverr (auto-fulfill off) and MF, so one order shows a negative
+  // that explains itself (seed reason 1).
+  const channelIds = {} as DemoTenant['channelIds'];
+  for (const marketplace of Object.keys(demoListingIds) as (keyof typeof demoListingIds)[]) {
+    const sources = marketplace === 'ebay' ? [sourceIds.Deliverr, sourceIds.MF] : [sourceIds.MF, sourceIds.FBA, sourceIds.Deliverr];
+    const channel = await createChannel(scope, { marketplace, region: 'US', name: `${marketplace[0]!.toUpperCase()}${marketplace.slice(1)} US`, sourceIds: sources, idempotencyKey: `demo-channel-${marketplace}` });
+    channelIds[marketplace] = channel.channelId;
+    for (const [i, product] of demoProducts.entries()) {
+      await upsertListing(scope, {
+        channelId: channel.channelId,
+        sku: product.sku,
+        channelSku: product.sku,
+        externalId: demoListingIds[marketplace](i),
+        title: product.title,
+        fulfilledBy: 'merchant',
+        status: 'tracked',
+        idempotencyKey: `demo-listing-${marketplace}-${product.sku}`,
+      });
+    }
+  }
+  await ingestOrder(scope, {
+    channelId: channelIds.ebay,
+    externalOrderId: 'DEMO-EBAY-1001',
+    placedAt: new Date().toISOString(),
+    shipTo: { country: 'US' },
+    lines: [{ externalLineId: '1', channelSku: 'DEMO-CANDLE-LAV', quantity: 1 }],
+  });
+  return { tenantId, sellerToken: token, sourceIds, skus: demoProducts.map((p) => p.sku), channelIds };
 }

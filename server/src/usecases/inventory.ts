@@ -12,7 +12,7 @@ import { applyMovement, available, checkStockable, countsAsStockCheck, planAdjus
 import type { Rejection } from '../domain/result';
 import { balanceKeyString, balancesForSkus } from '../db/repositories/balances';
 import { ledgerPage } from '../db/repositories/ledger';
-import { claimAndLockBalance, recordMovement } from '../db/repositories/stock-movements';
+import { claimAndLockBalance, findEntry, recordMovement, type StoredMovementResponse } from '../db/repositories/stock-movements';
 import { findComponents, findProduct, findProducts } from '../db/repositories/products';
 import { findSource, listSources } from '../db/repositories/sources';
 import { badRequest, notFound } from '../errors';
@@ -90,7 +90,12 @@ async function changeStock(
     const { tenantId } = scope;
     const key = { sourceId: input.sourceId, sku: input.sku };
     const loaded = await claimAndLockBalance(trx, { tenantId, ...key, idempotencyKey: input.idempotencyKey, procedure, requestHash: hash });
-    if (!loaded.claimed) return replay<InventoryChangeOutput>(trx, tenantId, input.idempotencyKey, procedure, hash);
+    if (!loaded.claimed) {
+      const stored = await replay<StoredMovementResponse>(trx, tenantId, input.idempotencyKey, procedure, hash);
+      const entry = await findEntry(trx, tenantId, stored.entryId);
+      if (!entry) throw new Error(`idempotency key ${input.idempotencyKey} points at a missing ledger entry`);
+      return { entry, balance: { ...key, onHand: stored.onHand, committed: stored.committed, available: stored.onHand - stored.committed } };
+    }
     if (!loaded.sourceExists) throw notFound('source', 'sourceId');
     if (!loaded.product) throw notFound('product', 'sku');
     const stockable = checkStockable({ sku: input.sku, isBundle: loaded.product.isBundle });
@@ -111,7 +116,6 @@ async function changeStock(
       note: input.note,
       counted: countsAsStockCheck(decision.value.reason),
       idempotencyKey: input.idempotencyKey,
-      response: (written) => ({ entry: written, balance: balanceOut }),
     });
     return { entry, balance: balanceOut };
   });

@@ -62,6 +62,21 @@ export async function claimAndLockBalance(
   };
 }
 
+/**
+ * The response of a single-bucket change is stored under its idempotency key
+ * as a reference (the entry's id and the balance after), in the same
+ * statement as the write; a replay rebuilds the full answer from it.
+ */
+export interface StoredMovementResponse {
+  entryId: string;
+  onHand: number;
+  committed: number;
+}
+
+const entryReturning = sql`id, at, source_id, sku, bucket, delta, balance_after, reason, actor, order_id, order_line_id, note`;
+
+type EntryRow = Parameters<typeof toLedgerEntry>[0];
+
 export async function recordMovement(
   db: DbOrTrx,
   args: {
@@ -78,42 +93,38 @@ export async function recordMovement(
     note: string | undefined;
     counted: boolean;
     idempotencyKey: string;
-    /** Builds the stored response from the written entry. */
-    response: (entry: LedgerEntry) => unknown;
   },
 ): Promise<LedgerEntry> {
   const { tenantId, sourceId, sku } = args;
-  const written = await sql<{
-    id: string;
-    at: Date;
-    source_id: string;
-    sku: string;
-    bucket: Bucket;
-    delta: number;
-    balance_after: number;
-    reason: string;
-    actor: string;
-    order_id: string | null;
-    order_line_id: string | null;
-    note: string | null;
-  }>`
+  const written = await sql<EntryRow>`
     with balance as (
       update balances set on_hand = ${args.onHand}, committed = ${args.committed}, updated_at = now(),
         last_counted_at = case when ${args.counted}::boolean then now() else last_counted_at end,
         negative_since = case when ${args.onHand - args.committed} < 0 then coalesce(negative_since, now()) end
       where tenant_id = ${tenantId} and source_id = ${sourceId} and sku = ${sku}
-      returning 1
+      returning on_hand, committed
+    ),
+    entry as (
+      insert into ledger_entries (tenant_id, source_id, sku, bucket, delta, balance_after, reason, actor, note, idempotency_key)
+      select ${tenantId}, ${sourceId}, ${sku}, ${args.bucket}, ${args.delta}, ${args.balanceAfter}, ${args.reason}, ${args.actor}, ${args.note ?? null}, ${args.idempotencyKey}
+      from balance
+      returning ${entryReturning}
+    ),
+    stored as (
+      update idempotency_keys set response = (
+        select jsonb_build_object('entryId', entry.id::text, 'onHand', balance.on_hand, 'committed', balance.committed) from entry, balance
+      )
+      where tenant_id = ${tenantId} and key = ${args.idempotencyKey}
     )
-    insert into ledger_entries (tenant_id, source_id, sku, bucket, delta, balance_after, reason, actor, note, idempotency_key)
-    select ${tenantId}, ${sourceId}, ${sku}, ${args.bucket}, ${args.delta}, ${args.balanceAfter}, ${args.reason}, ${args.actor}, ${args.note ?? null}, ${args.idempotencyKey}
-    from balance
-    returning id, at, source_id, sku, bucket, delta, balance_after, reason, actor, order_id, order_line_id, note
+    select * from entry
   `.execute(db);
   const row = written.rows[0];
   if (!row) throw new Error('recordMovement wrote no ledger entry (the balance row was not locked)');
-  const entry = toLedgerEntry(row);
-  // The response is only known once the entry has its id and time.
-  await sql`update idempotency_keys set response = ${JSON.stringify(args.response(entry))}::jsonb
-    where tenant_id = ${tenantId} and key = ${args.idempotencyKey}`.execute(db);
-  return entry;
+  return toLedgerEntry(row);
+}
+
+export async function findEntry(db: DbOrTrx, tenantId: string, entryId: string): Promise<LedgerEntry | undefined> {
+  const result = await sql<EntryRow>`select ${entryReturning} from ledger_entries where tenant_id = ${tenantId} and id = ${entryId}::bigint`.execute(db);
+  const row = result.rows[0];
+  return row ? toLedgerEntry(row) : undefined;
 }

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import {
   channelsCreateInput,
   channelsUpdateInput,
+  listingsImportInput,
+  listingsLookupInput,
+  listingsReportSeenInput,
+  listingsSetRulesInput,
   listingsUpsertInput,
   negativesExplainInput,
   ordersCancelInput,
@@ -16,6 +20,7 @@ import { listChannels } from '../../db/repositories/channels';
 import { createChannel, readSettings, updateChannelSources, updateSettings, upsertListing } from '../../usecases/channels';
 import { cancelOrder, getOrder, listOrdersPage, markShipped, sendToFulfillmentCenter } from '../../usecases/order-lifecycle';
 import { ingestOrder } from '../../usecases/orders';
+import { importListing, lookupListings, reportSeenListings, setRules } from '../../usecases/listings';
 import { explainNegativeBalance, listNegatives } from '../../usecases/negatives';
 import { router, sellerProcedure } from '../init';
 
@@ -29,6 +34,10 @@ export const channelsRouter = router({
 
 export const listingsRouter = router({
   upsert: sellerProcedure.input(listingsUpsertInput).mutation(({ ctx, input }) => upsertListing(ctx.scope, input)),
+  lookup: sellerProcedure.input(listingsLookupInput).query(({ ctx, input }) => lookupListings(ctx.scope, input)),
+  reportSeen: sellerProcedure.input(listingsReportSeenInput).mutation(({ ctx, input }) => reportSeenListings(ctx.scope, input)),
+  import: sellerProcedure.input(listingsImportInput).mutation(({ ctx, input }) => importListing(ctx.scope, input)),
+  setRules: sellerProcedure.input(listingsSetRulesInput).mutation(({ ctx, input }) => setRules(ctx.scope, input)),
 });
 
 export const ordersRouter = router({
