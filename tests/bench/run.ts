@@ -1,4 +1,5 @@
 import { benchLedger } from './ledger.bench';
+import { benchOrders } from './orders.bench';
 
 /**
  * `pnpm bench [name…]`: benchmarks print figures and ratios against a
@@ -7,6 +8,7 @@ import { benchLedger } from './ledger.bench';
  */
 const benches: Record<string, (o: { seconds: number }) => Promise<string[]>> = {
   ledger: benchLedger,
+  orders: benchOrders,
 };
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);

@@ -12,6 +12,11 @@ export interface OpenedDatabase {
   kind: DatabaseKind;
   /** Where the data lives, for logs (password stripped). */
   location: string;
+  /**
+   * LISTEN on a channel (a dedicated connection on PostgreSQL, PGlite's own
+   * listener when embedded). Returns the way to stop listening.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -52,7 +57,39 @@ function openPostgres(databaseUrl: string, poolSize: number): OpenedDatabase {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   url.password = '';
-  return { db, kind: 'postgres', location: url.toString(), close: () => db.destroy() };
+  return { db, kind: 'postgres', location: url.toString(), listen: (channel, onNotify) => listenPostgres(databaseUrl, channel, onNotify), close: () => db.destroy() };
+}
+
+/**
+ * A dedicated client for LISTEN (never a pooled one: the pool would hand the
+ * session to others). A lost connection is re-opened with backoff; the
+ * caller's periodic backfill covers notifications missed meanwhile.
+ */
+async function listenPostgres(databaseUrl: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retryMs = 100;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: databaseUrl });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    next.on('error', () => {
+      if (stopped) return;
+      setTimeout(() => void connect().catch(() => {}), retryMs);
+      retryMs = Math.min(retryMs * 2, 5000);
+    });
+    await next.connect();
+    await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    retryMs = 100;
+    if (stopped) await next.end();
+    else client = next;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => {});
+  };
 }
 
 /**
@@ -62,7 +99,7 @@ function openPostgres(databaseUrl: string, poolSize: number): OpenedDatabase {
 async function openPgliteInMemory(template: Blob | undefined): Promise<OpenedDatabase> {
   const pglite = await PGlite.create(template ? { loadDataDir: template } : {});
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', location: 'memory', close: () => db.destroy() };
+  return { db, kind: 'pglite', location: 'memory', listen: (channel, onNotify) => pglite.listen(channel, onNotify), close: () => db.destroy() };
 }
 
 async function openPglite(dataDir: string, template?: Blob): Promise<OpenedDatabase> {
@@ -77,6 +114,7 @@ async function openPglite(dataDir: string, template?: Blob): Promise<OpenedDatab
       db,
       kind: 'pglite',
       location: dataDir,
+      listen: (channel, onNotify) => pglite.listen(channel, onNotify),
       close: async () => {
         await db.destroy();
         if (!pglite.closed) await pglite.close();

@@ -181,6 +181,17 @@ export interface OrderTombstonesTable {
   created_at: CreatedAt;
 }
 
+export type EventKind = 'balance' | 'listing' | 'order' | 'push';
+
+export interface EventsTable {
+  tenant_id: string;
+  id: ColumnType<string, never, never>;
+  seq: ColumnType<string | null, never, string | null>;
+  at: ColumnType<Date, never, never>;
+  kind: EventKind;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_tokens: ApiTokensTable;
@@ -198,6 +209,7 @@ export interface Database {
   order_lines: OrderLinesTable;
   order_line_allocations: OrderLineAllocationsTable;
   order_tombstones: OrderTombstonesTable;
+  events: EventsTable;
 }
 
 export type Db = Kysely<Database>;

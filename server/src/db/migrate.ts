@@ -2,12 +2,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { Db } from './database';
 import * as m0001 from './migrations/0001_ledger';
 import * as m0002 from './migrations/0002_orders';
+import * as m0003 from './migrations/0003_events';
 
 // Listed explicitly (not read from disk) so the same set runs under tsx, in
 // tests and in any bundle, in this order.
 const migrations: Record<string, Migration> = {
   '0001_ledger': m0001,
   '0002_orders': m0002,
+  '0003_events': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -11,6 +11,7 @@ import { createLogger } from '../logger';
 import { seedDemoIfEmpty, type DemoTenant } from '../seed/demo';
 import { ensureAdminToken } from '../usecases/admin';
 import { appRouter } from '../trpc/router';
+import { ChangeFeed } from '../live/change-feed';
 
 export interface StartServerOptions {
   port?: number;
@@ -33,6 +34,7 @@ export interface RunningServer {
   databaseLocation: string;
   demo: DemoTenant | undefined;
   log: Logger;
+  feed: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -54,12 +56,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     if (options.adminToken) await ensureAdminToken(database.db, options.adminToken, 'bootstrap (ONHAND_ADMIN_TOKEN)');
     const demo = options.seedDemo ? await seedDemoIfEmpty(database.db) : undefined;
+    const feed = new ChangeFeed(database.db, database.listen, log);
+    await feed.start();
+    feed.changed();
 
     const trpcHandler = createHTTPHandler({
       router: appRouter,
       basePath: '/trpc/',
       maxBodySize: maxBodyBytes,
-      createContext: ({ req }) => ({ db: database.db, log, bearerToken: bearerTokenOf(req) }),
+      createContext: ({ req, info }) => ({
+        db: database.db,
+        log,
+        feed,
+        // EventSource cannot send headers: subscriptions may pass the token as a connection parameter.
+        bearerToken: bearerTokenOf(req) ?? tokenParam(info.connectionParams),
+      }),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'internal error');
       },
@@ -87,13 +98,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       databaseLocation: database.location,
       demo,
       log,
+      feed,
       close: () =>
         (closing ??= (async () => {
           // Stop accepting, let in-flight requests finish, then close the database.
-          await new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeIdleConnections();
-          });
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          await feed.stop();
+          // Open SSE streams never end by themselves: cut them after in-flight requests had their chance.
+          const cut = setTimeout(() => server.closeAllConnections(), 2000);
+          await closed;
+          clearTimeout(cut);
           await database.close();
           removeTemporaryDir();
         })()),
@@ -103,6 +118,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     removeTemporaryDir();
     throw error;
   }
+}
+
+function tokenParam(params: Record<string, string | undefined> | null | undefined): string | null {
+  const token = params?.token;
+  return typeof token === 'string' && token.length > 0 ? token : null;
 }
 
 function bearerTokenOf(req: IncomingMessage): string | null {

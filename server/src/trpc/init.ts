@@ -4,6 +4,7 @@ import type { Db } from '../db/database';
 import { AppError } from '../errors';
 import { authenticate } from '../usecases/admin';
 import type { TenantScope } from '../usecases/context';
+import type { ChangeFeed } from '../live/change-feed';
 
 export interface RequestContext {
   db: Db;
@@ -15,6 +16,8 @@ export interface RequestContext {
    * one context, so it authenticates once.
    */
   authentication?: Promise<Awaited<ReturnType<typeof authenticate>>>;
+  /** The process's change feed; absent for in-process callers without one. */
+  feed?: ChangeFeed | undefined;
 }
 
 interface FieldProblem {
@@ -78,13 +81,19 @@ const authenticated = publicProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { token } });
 });
 
-/** A seller acting on their own tenant: every seller procedure gets `scope`. */
-export const sellerProcedure = authenticated.use(async ({ ctx, next }) => {
+/**
+ * A seller acting on their own tenant: every seller procedure gets `scope`.
+ * After a mutation commits, the change feed is told so its events are
+ * sequenced and reach subscribers at once.
+ */
+export const sellerProcedure = authenticated.use(async ({ ctx, next, type }) => {
   if (ctx.token.role !== 'seller' || !ctx.token.tenantId) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'this procedure needs a seller token; admin tokens act on admin.* only' });
   }
   const scope: TenantScope = { db: ctx.db, tenantId: ctx.token.tenantId, actor: `token:${ctx.token.label}` };
-  return next({ ctx: { scope, tenantName: ctx.token.tenantName ?? '' } });
+  const result = await next({ ctx: { scope, tenantName: ctx.token.tenantName ?? '' } });
+  if (type === 'mutation' && result.ok) ctx.feed?.changed();
+  return result;
 });
 
 export const adminProcedure = authenticated.use(async ({ ctx, next }) => {

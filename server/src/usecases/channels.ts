@@ -7,6 +7,8 @@ import { findProduct } from '../db/repositories/products';
 import { getSettings, saveSettings, type TenantSettings } from '../db/repositories/settings';
 import { listSources } from '../db/repositories/sources';
 import { badRequest, notFound } from '../errors';
+import { insertEvents } from '../db/repositories/events';
+import { listingEvent } from './listings';
 import type { TenantScope } from './context';
 import { idempotent, inTransaction } from './transaction';
 
@@ -78,6 +80,7 @@ export async function upsertListing(scope: TenantScope, input: z.infer<typeof li
       };
       if (existing) await updateListing(trx, scope.tenantId, listing);
       else await insertListing(trx, scope.tenantId, listing);
+      await insertEvents(trx, scope.tenantId, [listingEvent(listing)]);
       return listing;
     }),
   );

@@ -10,6 +10,7 @@ import { findComponents, findProduct, findProducts, upsertProductRow } from '../
 import { listSources } from '../db/repositories/sources';
 import type { Db } from '../db/database';
 import { notFound } from '../errors';
+import { insertEvents, type NewEvent } from '../db/repositories/events';
 import type { TenantScope } from './context';
 import { idempotent, inTransaction } from './transaction';
 
@@ -163,6 +164,7 @@ export async function importListing(scope: TenantScope, input: z.infer<typeof li
       }
       const tracked: Listing = { ...listing, sku, status: 'tracked' };
       await updateListing(trx, scope.tenantId, tracked);
+      await insertEvents(trx, scope.tenantId, [listingEvent(tracked)]);
       return tracked;
     }),
   );
@@ -173,8 +175,14 @@ export async function setRules(scope: TenantScope, input: z.infer<typeof listing
     idempotent(trx, { tenantId: scope.tenantId, procedure: 'listings.setRules', idempotencyKey: input.idempotencyKey, payload: input }, async () => {
       if (!(await findListing(trx, scope.tenantId, input.listingId))) throw notFound('listing', 'listingId');
       await setListingRules(trx, scope.tenantId, input.listingId, input);
+      await insertEvents(trx, scope.tenantId, [{ kind: 'listing', payload: { listingId: input.listingId } }]);
       const row = await trx.selectFrom('listings').select(['rule_percent', 'rule_buffer', 'rule_max']).where('tenant_id', '=', scope.tenantId).where('id', '=', input.listingId).executeTakeFirstOrThrow();
       return { listingId: input.listingId, percent: row.rule_percent, buffer: row.rule_buffer, max: row.rule_max };
     }),
   );
 }
+
+export const listingEvent = (listing: Listing): NewEvent => ({
+  kind: 'listing',
+  payload: { listingId: listing.listingId, sku: listing.sku, status: listing.status, channelSku: listing.channelSku, externalId: listing.externalId },
+});

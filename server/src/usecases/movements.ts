@@ -5,6 +5,7 @@ import { applyMovement, type BalanceState } from '../domain/ledger';
 import type { KeyedMovement } from '../domain/orders';
 import { balanceKeyString, writeBalances, type BalanceRow } from '../db/repositories/balances';
 import { insertLedgerEntries, type NewLedgerEntry } from '../db/repositories/ledger';
+import { insertEvents } from '../db/repositories/events';
 
 export interface TaggedMovement extends KeyedMovement {
   orderId?: string;
@@ -48,5 +49,10 @@ export async function applyMovements(
     });
   }
   await writeBalances(trx, tenantId, [...touched.values()]);
+  await insertEvents(
+    trx,
+    tenantId,
+    [...touched.values()].map((b) => ({ kind: 'balance', payload: { sku: b.sku, sourceId: b.sourceId, onHand: b.onHand, committed: b.committed, available: b.onHand - b.committed } })),
+  );
   return insertLedgerEntries(trx, tenantId, entries);
 }

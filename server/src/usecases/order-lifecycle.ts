@@ -16,6 +16,7 @@ import {
   insertTombstone,
   listOrders,
   lockOrder,
+  lockExternalOrder,
   lockOrderByExternalId,
   setOrderStatus,
   toApiOrder,
@@ -26,6 +27,8 @@ import {
 import { listSources } from '../db/repositories/sources';
 import { claimKey, storeResponse } from '../db/repositories/idempotency';
 import { badRequest, notFound } from '../errors';
+import { insertEvents } from '../db/repositories/events';
+import { orderEvent } from './orders';
 import type { TenantScope } from './context';
 import { rejectionError } from './inventory';
 import { applyMovements, type TaggedMovement } from './movements';
@@ -86,7 +89,9 @@ async function changeLines(
   const lines = await findLines(trx, scope.tenantId, [order.id]);
   const status = orderStatus(lines.map((l) => l.state));
   if (status !== order.status) await setOrderStatus(trx, scope.tenantId, order.id, status);
-  return toApiOrder({ ...order, status }, lines);
+  const result = toApiOrder({ ...order, status }, lines);
+  await insertEvents(trx, scope.tenantId, [orderEvent(result)]);
+  return result;
 }
 
 export type CancelResult = { order: Order; tombstoned: false } | { order: null; tombstoned: true };
@@ -96,6 +101,7 @@ export async function cancelOrder(scope: TenantScope, input: z.infer<typeof orde
   return inTransaction(scope.db, (trx) =>
     onceForKey(trx, scope, 'orders.cancel', input, async (): Promise<CancelResult> => {
       if (!(await findChannel(trx, scope.tenantId, input.channelId))) throw notFound('channel', 'channelId');
+      await lockExternalOrder(trx, scope.tenantId, input.channelId, input.externalOrderId);
       const order = await lockOrderByExternalId(trx, scope.tenantId, input.channelId, input.externalOrderId);
       if (!order) {
         if (input.lineIds) throw notFound('order', 'externalOrderId');
@@ -151,10 +157,12 @@ export async function sendToFulfillmentCenter(scope: TenantScope, input: z.infer
 
       for (const f of facts) {
         const line = chosen.find((l) => l.id === f.lineId)!;
-        const targetId =
-          input.sourceId ??
-          line.expectedSourceId ??
-          fcs.find((fc) => (fc.shipsTo.length === 0 || fc.shipsTo.includes(order.shipToCountry)) && f.allocations.every((a) => (availableAt(fc.sourceId).get(a.sku) ?? 0) >= a.quantity))?.sourceId;
+        // The FC routing expected comes first, but only if it can take the
+        // line now (it may be the very FC that could not ship there).
+        const canFill = (fc: (typeof fcs)[number]) =>
+          (fc.shipsTo.length === 0 || fc.shipsTo.includes(order.shipToCountry)) && f.allocations.every((a) => (availableAt(fc.sourceId).get(a.sku) ?? 0) >= a.quantity);
+        const expected = fcs.find((fc) => fc.sourceId === line.expectedSourceId);
+        const targetId = input.sourceId ?? (expected && canFill(expected) ? expected.sourceId : fcs.find(canFill)?.sourceId);
         const target = sources.find((s) => s.sourceId === targetId);
         if (!target) throw badRequest('sourceId', 'no fulfillment center ships there with the units; name one', 'NO_FULFILLMENT_CENTER_CAN_FILL');
         const decision = planSendToFulfillmentCenter(f, defaultSource.sourceId, { ...target, availableBySku: availableAt(target.sourceId) }, order.shipToCountry);
@@ -165,7 +173,9 @@ export async function sendToFulfillmentCenter(scope: TenantScope, input: z.infer
         await insertAllocations(trx, tenantId, decision.value.allocations.map((a) => ({ lineId: f.lineId, ...a })));
         await updateLine(trx, tenantId, f.lineId, { sourceId: target.sourceId, reason: 'ROUTED_TO_FULFILLMENT_CENTER' });
       }
-      return toApiOrder(order, await findLines(trx, tenantId, [order.id]));
+      const result = toApiOrder(order, await findLines(trx, tenantId, [order.id]));
+      await insertEvents(trx, tenantId, [orderEvent(result)]);
+      return result;
     }),
   );
 }

@@ -7,11 +7,12 @@ import { routeLine, type RoutingSource } from '../domain/routing';
 import { balanceKeyString, lockBalances, type BalanceKey, type BalanceRow } from '../db/repositories/balances';
 import { findChannel } from '../db/repositories/channels';
 import { findListingsByIdentifiers } from '../db/repositories/listings';
-import { hasTombstone, insertAllocations, insertLines, insertOrderOnce, lockOrderByExternalId, findLines, toApiOrder, type AllocationRow, type LineRow } from '../db/repositories/orders';
+import { lockExternalOrder, hasTombstone, insertAllocations, insertLines, insertOrderOnce, lockOrderByExternalId, findLines, toApiOrder, type AllocationRow, type LineRow } from '../db/repositories/orders';
 import { findComponents, findProducts } from '../db/repositories/products';
 import { listSources } from '../db/repositories/sources';
 import { claimKey, storeResponse } from '../db/repositories/idempotency';
 import { AppError, notFound } from '../errors';
+import { insertEvents, type NewEvent } from '../db/repositories/events';
 import type { TenantScope } from './context';
 import { applyMovements } from './movements';
 import { inTransaction, replay, requestHash, withoutKey } from './transaction';
@@ -39,6 +40,7 @@ export async function ingestOrder(scope: TenantScope, input: IngestInput): Promi
     const channel = await findChannel(trx, tenantId, input.channelId);
     if (!channel) throw notFound('channel', 'channelId');
 
+    await lockExternalOrder(trx, tenantId, channel.channelId, input.externalOrderId);
     const orderId = newId('ord');
     const order = { id: orderId, channelId: channel.channelId, externalOrderId: input.externalOrderId, placedAt: new Date(input.placedAt).toISOString(), shipToCountry: input.shipTo.country, status: 'open' as const, requestHash: hash };
     if (!(await insertOrderOnce(trx, tenantId, order))) {
@@ -117,7 +119,14 @@ export async function ingestOrder(scope: TenantScope, input: IngestInput): Promi
     const status = orderStatus(lines.map((l) => l.state));
     if (status !== 'open') await trx.updateTable('orders').set({ status }).where('tenant_id', '=', tenantId).where('id', '=', orderId).execute();
     const result = toApiOrder({ ...order, status }, lines);
+    await insertEvents(trx, tenantId, [orderEvent(result)]);
     if (input.idempotencyKey) await storeResponse(trx, tenantId, input.idempotencyKey, result);
     return result;
   });
 }
+
+/** What subscribers hear about an order: enough to know which rows to refresh. */
+export const orderEvent = (order: Order): NewEvent => ({
+  kind: 'order',
+  payload: { orderId: order.orderId, status: order.status, skus: [...new Set(order.lines.flatMap((l) => (l.sku ? [l.sku] : [])))] },
+});

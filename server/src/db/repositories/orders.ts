@@ -74,6 +74,16 @@ export async function insertOrderOnce(db: DbOrTrx, tenantId: string, order: Orde
   return inserted !== undefined;
 }
 
+/**
+ * Serialises everything that concerns one external order (ingest, cancel)
+ * for the rest of the transaction, even before the order row exists: a
+ * cancel racing its own order's first delivery must see it, or leave a
+ * tombstone the ingest sees.
+ */
+export async function lockExternalOrder(db: DbOrTrx, tenantId: string, channelId: string, externalOrderId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${JSON.stringify([tenantId, channelId, externalOrderId])}, 0))`.execute(db);
+}
+
 export async function lockOrderByExternalId(db: DbOrTrx, tenantId: string, channelId: string, externalOrderId: string): Promise<OrderRow | undefined> {
   const row = await db
     .selectFrom('orders')
@@ -232,12 +242,14 @@ export function toApiOrder(order: OrderRow, lines: readonly LineRow[]): Order {
 }
 
 export async function listOrders(db: DbOrTrx, tenantId: string, filter: { status?: OrderStatus | undefined; before?: { createdAt: string; id: string } | undefined; limit: number }) {
-  let query = db.selectFrom('orders').select([...orderColumns, 'created_at']).where('tenant_id', '=', tenantId);
+  // The cursor keeps created_at's full (microsecond) precision as text: a
+  // millisecond ISO string would skip orders created in the same millisecond.
+  let query = db.selectFrom('orders').select([...orderColumns, sql<string>`created_at::text`.as('created_at_text')]).where('tenant_id', '=', tenantId);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.before) {
     const { createdAt, id } = filter.before;
     query = query.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id})`);
   }
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
-  return rows.map((r) => ({ ...toOrderRow(r), createdAt: new Date(r.created_at).toISOString() }));
+  return rows.map((r) => ({ ...toOrderRow(r), createdAt: r.created_at_text }));
 }

@@ -115,6 +115,12 @@ export async function recordMovement(
         select jsonb_build_object('entryId', entry.id::text, 'onHand', balance.on_hand, 'committed', balance.committed) from entry, balance
       )
       where tenant_id = ${tenantId} and key = ${args.idempotencyKey}
+    ),
+    event as (
+      insert into events (tenant_id, kind, payload)
+      select ${tenantId}, 'balance', jsonb_build_object('sku', ${sku}::text, 'sourceId', ${sourceId}::text,
+        'onHand', balance.on_hand, 'committed', balance.committed, 'available', balance.on_hand - balance.committed)
+      from balance
     )
     select * from entry
   `.execute(db);

@@ -1,0 +1,126 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/database';
+import { eventsAfter, latestSeq, sequenceEvents, type ChangeEvent } from '../db/repositories/events';
+import { inTransaction } from '../usecases/transaction';
+
+export const sequencedChannel = 'onhand_sequenced';
+
+type Listener = (event: ChangeEvent) => void;
+
+/**
+ * The live side of the change feed, one per server process.
+ *
+ * - Sequencing: after this process commits a change (`changed()`), and every
+ *   `pollMs` as a backstop for other processes that crashed before doing it,
+ *   a pass gives committed events their commit-order `seq` and NOTIFYs it.
+ * - Fan-out: on that NOTIFY (from any process on the database) the feed
+ *   reads the new events once and hands each to its tenant's subscribers.
+ */
+export class ChangeFeed {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private watermark = '0';
+  private sequencing: Promise<void> | undefined;
+  private sequenceAgain = false;
+  private fetching: Promise<void> | undefined;
+  private fetchAgain = false;
+  private timer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly listen: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>,
+    private readonly log: Logger,
+    private readonly pollMs = 1000,
+  ) {}
+
+  async start(): Promise<void> {
+    this.watermark = await latestSeq(this.db);
+    this.unlisten = await this.listen(sequencedChannel, () => this.fetch());
+    this.timer = setInterval(() => {
+      this.changed();
+      this.fetch();
+    }, this.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.unlisten?.();
+    await Promise.allSettled([this.sequencing, this.fetching]);
+  }
+
+  /** Called after a commit that wrote events. Passes coalesce: never more than one running and one queued. */
+  changed(): void {
+    if (this.stopped) return;
+    if (this.sequencing) {
+      this.sequenceAgain = true;
+      return;
+    }
+    this.sequencing = (async () => {
+      do {
+        this.sequenceAgain = false;
+        try {
+          const seq = await inTransaction(this.db, async (trx) => {
+            const last = await sequenceEvents(trx);
+            if (last !== null) await trx.selectNoFrom((eb) => eb.fn('pg_notify', [eb.val(sequencedChannel), eb.val(last)]).as('n')).execute();
+            return last;
+          });
+          if (seq !== null) this.fetch();
+        } catch (error) {
+          if (!this.stopped) this.log.warn({ err: error }, 'sequencing events failed; the next pass retries');
+        }
+      } while (this.sequenceAgain && !this.stopped);
+      this.sequencing = undefined;
+    })();
+  }
+
+  private fetch(): void {
+    if (this.stopped) return;
+    if (this.fetching) {
+      this.fetchAgain = true;
+      return;
+    }
+    this.fetching = (async () => {
+      do {
+        this.fetchAgain = false;
+        try {
+          for (;;) {
+            const events = await eventsAfter(this.db, this.watermark, { limit: 1000 });
+            for (const event of events) {
+              this.watermark = event.id;
+              for (const listener of this.listeners.get(event.tenantId) ?? []) listener(event);
+            }
+            if (events.length < 1000) break;
+          }
+        } catch (error) {
+          if (!this.stopped) this.log.warn({ err: error }, 'reading events failed; the next notification retries');
+        }
+      } while (this.fetchAgain && !this.stopped);
+      this.fetching = undefined;
+    })();
+  }
+
+  /** Live events of one tenant from now on. */
+  subscribe(tenantId: string, listener: Listener): () => void {
+    let set = this.listeners.get(tenantId);
+    if (!set) this.listeners.set(tenantId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(tenantId);
+    };
+  }
+
+  get subscriberCount(): number {
+    let count = 0;
+    for (const set of this.listeners.values()) count += set.size;
+    return count;
+  }
+
+  /** Events of one tenant after a cursor (a reconnecting client's backfill). */
+  backfill(tenantId: string, afterSeq: string, limit = 1000): Promise<ChangeEvent[]> {
+    return eventsAfter(this.db, afterSeq, { tenantId, limit });
+  }
+}

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import { createPostgresDatabase } from '../src/testing';
+import { startServer, type RunningServer } from '../src/http/server';
+import type { AppRouter } from '../src/trpc/router';
+import { databaseKinds } from './support/harness';
+
+function client(url: string, token: string): TRPCClient<AppRouter> {
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url: `${url}/trpc`, EventSource, connectionParams: { token } }),
+        false: httpBatchLink({ url: `${url}/trpc`, headers: { Authorization: `Bearer ${token}` } }),
+      }),
+    ],
+  });
+}
+
+interface Received {
+  id: string;
+  kind: string;
+  sku?: string;
+  available?: number;
+}
+
+/** Subscribes and collects events until `stop`; resolves waiters as events arrive. */
+function collect(api: TRPCClient<AppRouter>, lastEventId?: string) {
+  const events: Received[] = [];
+  const waiters: { test: (e: Received[]) => boolean; resolve: () => void }[] = [];
+  const subscription = api.changes.subscribe.subscribe(lastEventId === undefined ? undefined : { lastEventId }, {
+    onData: (message) => {
+      events.push({ ...(message.data as unknown as Received), id: message.id });
+      for (const w of [...waiters]) if (w.test(events)) w.resolve();
+    },
+  });
+  return {
+    events,
+    until: (test: (e: Received[]) => boolean, timeoutMs = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (test(events)) return resolve();
+        const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(events)}`)), timeoutMs);
+        waiters.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
+      }),
+    stop: () => subscription.unsubscribe(),
+  };
+}
+
+const runsOn = databaseKinds.includes('postgres') ? ['postgres (two servers)'] : [];
+
+describe.each(runsOn)('live changes across servers on %s', () => {
+  let first: RunningServer;
+  let second: RunningServer;
+  let drop: () => Promise<void>;
+  let token: string;
+  let mf: string;
+
+  beforeAll(async () => {
+    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
+    drop = created.drop;
+    first = await startServer({ databaseUrl: created.databaseUrl, seedDemo: true, logLevel: 'silent' });
+    second = await startServer({ databaseUrl: created.databaseUrl, logLevel: 'silent' });
+    token = first.demo!.sellerToken;
+    mf = first.demo!.sourceIds.MF;
+  });
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    await drop?.();
+  });
+
+  it('a change through one server reaches a subscriber of the other, in order', async () => {
+    const writer = client(first.url, token);
+    const watcher = collect(client(second.url, token));
+    await new Promise((r) => setTimeout(r, 300));
+    for (let n = 1; n <= 5; n += 1) {
+      await writer.inventory.setQuantity.mutate({ sku: 'DEMO-MUG-11OZ', sourceId: mf, onHand: 100 + n, idempotencyKey: `live-${n}` });
+    }
+    await watcher.until((events) => events.some((e) => e.sku === 'DEMO-MUG-11OZ' && e.available === 105));
+    const mugs = watcher.events.filter((e) => e.sku === 'DEMO-MUG-11OZ' && e.kind === 'balance').map((e) => e.available);
+    expect(mugs).toEqual([101, 102, 103, 104, 105]);
+    const ids = watcher.events.map((e) => BigInt(e.id));
+    expect([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(ids);
+    watcher.stop();
+  });
+
+  it('a subscriber that reconnects with its last event id gets every event it missed', async () => {
+    const writer = client(second.url, token);
+    const before = collect(client(first.url, token));
+    await new Promise((r) => setTimeout(r, 300));
+    await writer.inventory.setQuantity.mutate({ sku: 'DEMO-TEE-M-BLK', sourceId: mf, onHand: 1, idempotencyKey: 'resume-0' });
+    await before.until((events) => events.some((e) => e.sku === 'DEMO-TEE-M-BLK' && e.available === 1));
+    const lastSeen = before.events[before.events.length - 1]!.id;
+    before.stop();
+    // While disconnected, changes keep coming (from both servers, concurrently).
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        client(i % 2 ? first.url : second.url, token).inventory.adjust.mutate({ sku: 'DEMO-TEE-M-BLK', sourceId: mf, delta: 1, reason: 'found', idempotencyKey: `resume-${i + 1}` }),
+      ),
+    );
+    const after = collect(client(first.url, token), lastSeen);
+    await after.until((events) => events.filter((e) => e.sku === 'DEMO-TEE-M-BLK').length >= 20);
+    const tees = after.events.filter((e) => e.sku === 'DEMO-TEE-M-BLK').map((e) => e.available);
+    expect(tees).toHaveLength(20);
+    expect(new Set(tees)).toEqual(new Set(Array.from({ length: 20 }, (_, i) => i + 2)));
+    expect(after.events.every((e) => BigInt(e.id) > BigInt(lastSeen))).toBe(true);
+    after.stop();
+  });
+});
+
+describe.each(databaseKinds.filter((k) => k === 'pglite'))('live changes on the embedded database', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ seedDemo: true, logLevel: 'silent' });
+  });
+  afterAll(async () => server?.close());
+
+  it('an order placed reaches an open subscriber with its balance changes', async () => {
+    const api = client(server.url, server.demo!.sellerToken);
+    const watcher = collect(api);
+    await new Promise((r) => setTimeout(r, 300));
+    const placed = await api.orders.ingest.mutate({ channelId: server.demo!.channelIds.amazon, externalOrderId: 'LIVE-1', placedAt: '2026-11-28T00:00:00Z', shipTo: { country: 'US' }, lines: [{ externalLineId: '1', channelSku: 'DEMO-MUG-11OZ', quantity: 2 }] });
+    await watcher.until((events) => events.some((e) => e.kind === 'order') && events.some((e) => e.kind === 'balance' && e.sku === 'DEMO-MUG-11OZ'));
+    expect(watcher.events.find((e) => e.kind === 'order')).toMatchObject({ orderId: placed.orderId, skus: ['DEMO-MUG-11OZ'] });
+    watcher.stop();
+  });
+
+  it('a subscriber without a valid token is refused', async () => {
+    const intruder = collect(client(server.url, 'onh_s_wrong'));
+    await new Promise((r) => setTimeout(r, 500));
+    await client(server.url, server.demo!.sellerToken).inventory.adjust.mutate({ sku: 'DEMO-MUG-11OZ', sourceId: server.demo!.sourceIds.MF, delta: 1, reason: 'found', idempotencyKey: 'x' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(intruder.events).toEqual([]);
+    intruder.stop();
+  });
+});
