@@ -73,6 +73,25 @@ describe.each(databaseKinds)('listings on a portal page on %s', (kind) => {
     expect((await seller.api.channels.list()).find((c) => c.marketplace === 'etsy')).toMatchObject({ name: 'Etsy GB', region: 'GB' });
   });
 
+  it('queues the published quantity in the outbox in the same transaction, bundles moving with their components', async () => {
+    await seller.api.products.upsert({ sku: 'KIT', title: 'Mug pair', components: [{ sku: 'MUG', quantity: 2 }], idempotencyKey: 'kit' });
+    const kit = await seller.api.listings.upsert({ channelId, sku: 'KIT', channelSku: 'EBAY-KIT', fulfilledBy: 'merchant', status: 'tracked', idempotencyKey: 'l-kit' });
+    const desiredOf = async (listingId: string) =>
+      (await db.db.selectFrom('listing_pushes').select(['desired', 'version', 'state']).where('tenant_id', '=', seller.tenantId).where('listing_id', '=', listingId).executeTakeFirst());
+    // MF 4 + FBA 6 mugs feed this channel: 5 kits of two.
+    expect(await desiredOf(kit.listingId)).toMatchObject({ desired: 5, state: 'pending' });
+    const before = await desiredOf(kit.listingId);
+    await seller.api.inventory.adjust({ sku: 'MUG', sourceId: seller.sources.FBA, delta: 4, reason: 'received', idempotencyKey: 'mug+4' });
+    const after = await desiredOf(kit.listingId);
+    expect(after).toMatchObject({ desired: 7, state: 'pending' });
+    expect(after!.version).toBe(before!.version + 1);
+    // A change that does not move the published number queues nothing new.
+    await seller.api.inventory.adjust({ sku: 'MUG', sourceId: seller.sources.Deliverr, delta: 1, reason: 'found', idempotencyKey: 'dlv+1' });
+    expect((await desiredOf(kit.listingId))!.version).toBe(after!.version);
+    const { rows } = await seller.api.listings.lookup({ channelId, rows: [{ key: 'kit', channelSku: 'EBAY-KIT' }] });
+    expect(rows[0]).toMatchObject({ publishedQuantity: 7, push: { state: 'pending', desired: 7, pushed: null } });
+  });
+
   it('refuses bad lookups naming the field', async () => {
     const bad: [unknown, string][] = [
       [{ rows: [{ key: 'a', channelSku: 'x' }] }, 'channelId'],

@@ -90,7 +90,7 @@ describe.each(runsOn)('live changes across servers on %s', () => {
     const before = collect(client(first.url, token));
     await new Promise((r) => setTimeout(r, 300));
     await writer.inventory.setQuantity.mutate({ sku: 'DEMO-TEE-M-BLK', sourceId: mf, onHand: 1, idempotencyKey: 'resume-0' });
-    await before.until((events) => events.some((e) => e.sku === 'DEMO-TEE-M-BLK' && e.available === 1));
+    await before.until((events) => events.some((e) => e.kind === 'balance' && e.sku === 'DEMO-TEE-M-BLK' && e.available === 1));
     const lastSeen = before.events[before.events.length - 1]!.id;
     before.stop();
     // While disconnected, changes keep coming (from both servers, concurrently).
@@ -100,8 +100,8 @@ describe.each(runsOn)('live changes across servers on %s', () => {
       ),
     );
     const after = collect(client(first.url, token), lastSeen);
-    await after.until((events) => events.filter((e) => e.sku === 'DEMO-TEE-M-BLK').length >= 20);
-    const tees = after.events.filter((e) => e.sku === 'DEMO-TEE-M-BLK').map((e) => e.available);
+    await after.until((events) => events.filter((e) => e.kind === 'balance' && e.sku === 'DEMO-TEE-M-BLK').length >= 20);
+    const tees = after.events.filter((e) => e.kind === 'balance' && e.sku === 'DEMO-TEE-M-BLK').map((e) => e.available);
     expect(tees).toHaveLength(20);
     expect(new Set(tees)).toEqual(new Set(Array.from({ length: 20 }, (_, i) => i + 2)));
     expect(after.events.every((e) => BigInt(e.id) > BigInt(lastSeen))).toBe(true);

@@ -192,6 +192,25 @@ export interface EventsTable {
   payload: ColumnType<Record<string, unknown>, string, string>;
 }
 
+export type PushState = 'pending' | 'pushed' | 'acknowledged' | 'failed';
+
+export interface ListingPushesTable {
+  tenant_id: string;
+  listing_id: string;
+  desired: number;
+  version: number;
+  state: PushState;
+  pushed: number | null;
+  acknowledged: number | null;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: Date;
+  lease_until: Date | null;
+  desired_at: Date;
+  pushed_at: Date | null;
+  acknowledged_at: Date | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_tokens: ApiTokensTable;
@@ -210,6 +229,7 @@ export interface Database {
   order_line_allocations: OrderLineAllocationsTable;
   order_tombstones: OrderTombstonesTable;
   events: EventsTable;
+  listing_pushes: ListingPushesTable;
 }
 
 export type Db = Kysely<Database>;

@@ -3,6 +3,7 @@ import type { Db } from './database';
 import * as m0001 from './migrations/0001_ledger';
 import * as m0002 from './migrations/0002_orders';
 import * as m0003 from './migrations/0003_events';
+import * as m0004 from './migrations/0004_outbox';
 
 // Listed explicitly (not read from disk) so the same set runs under tsx, in
 // tests and in any bundle, in this order.
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0001_ledger': m0001,
   '0002_orders': m0002,
   '0003_events': m0003,
+  '0004_outbox': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

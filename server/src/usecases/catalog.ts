@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../errors';
 import type { TenantScope } from './context';
 import { rejectionError } from './inventory';
 import { idempotent, inTransaction } from './transaction';
+import { republish } from './publishing';
 
 export async function upsertProduct(scope: TenantScope, input: z.infer<typeof productsUpsertInput>): Promise<Product> {
   return inTransaction(scope.db, (trx) =>
@@ -29,7 +30,10 @@ export async function upsertProduct(scope: TenantScope, input: z.infer<typeof pr
       });
       if (!decision.ok) throw rejectionError(decision);
       await upsertProductRow(trx, scope.tenantId, { sku: input.sku, title: input.title, isBundle: decision.value.isBundle });
-      if (input.components !== undefined) await replaceComponents(trx, scope.tenantId, input.sku, input.components);
+      if (input.components !== undefined) {
+        await replaceComponents(trx, scope.tenantId, input.sku, input.components);
+        await republish(trx, scope.tenantId, { skus: [input.sku] });
+      }
       const components = await findComponents(trx, scope.tenantId, decision.value.isBundle ? [input.sku] : []);
       return {
         sku: input.sku,

@@ -11,6 +11,7 @@ import { insertEvents } from '../db/repositories/events';
 import { listingEvent } from './listings';
 import type { TenantScope } from './context';
 import { idempotent, inTransaction } from './transaction';
+import { republish } from './publishing';
 
 const newId = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '')}`;
 
@@ -46,6 +47,8 @@ export async function updateChannelSources(scope: TenantScope, input: z.infer<ty
       if (!(await lockChannel(trx, scope.tenantId, input.channelId))) throw notFound('channel', 'channelId');
       await checkSourceIds(scope, trx, input.sourceIds);
       await replaceChannelSources(trx, scope.tenantId, input.channelId, input.sourceIds);
+      const listingIds = await trx.selectFrom('listings').select('id').where('tenant_id', '=', scope.tenantId).where('channel_id', '=', input.channelId).execute();
+      await republish(trx, scope.tenantId, { listingIds: listingIds.map((l) => l.id) });
       const channel = await findChannel(trx, scope.tenantId, input.channelId);
       if (!channel) throw notFound('channel', 'channelId');
       return channel;
@@ -81,6 +84,7 @@ export async function upsertListing(scope: TenantScope, input: z.infer<typeof li
       if (existing) await updateListing(trx, scope.tenantId, listing);
       else await insertListing(trx, scope.tenantId, listing);
       await insertEvents(trx, scope.tenantId, [listingEvent(listing)]);
+      await republish(trx, scope.tenantId, { listingIds: [listing.listingId] });
       return listing;
     }),
   );

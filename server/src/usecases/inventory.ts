@@ -18,6 +18,7 @@ import { findSource, listSources } from '../db/repositories/sources';
 import { badRequest, notFound } from '../errors';
 import type { TenantScope } from './context';
 import { inTransaction, replay, requestHash, withoutKey } from './transaction';
+import { republish } from './publishing';
 
 export const rejectionError = (rejection: Rejection) => badRequest(rejection.field, rejection.message, rejection.rule);
 
@@ -117,6 +118,7 @@ async function changeStock(
       counted: countsAsStockCheck(decision.value.reason),
       idempotencyKey: input.idempotencyKey,
     });
+    await republish(trx, tenantId, { skus: [input.sku] });
     return { entry, balance: balanceOut };
   });
 }

@@ -6,6 +6,7 @@ import { isDrift, publishedQuantity } from '../domain/publishing';
 import { balanceKeyString, balancesForSkus } from '../db/repositories/balances';
 import { findChannel, insertChannel, listChannels } from '../db/repositories/channels';
 import { findListing, findListingsForPage, insertSeenListings, setListingRules, updateListing, type ListingWithRules } from '../db/repositories/listings';
+import { pushStates } from '../db/repositories/pushes';
 import { findComponents, findProduct, findProducts, upsertProductRow } from '../db/repositories/products';
 import { listSources } from '../db/repositories/sources';
 import type { Db } from '../db/database';
@@ -13,6 +14,7 @@ import { notFound } from '../errors';
 import { insertEvents, type NewEvent } from '../db/repositories/events';
 import type { TenantScope } from './context';
 import { idempotent, inTransaction } from './transaction';
+import { republish } from './publishing';
 
 type LookupInput = z.infer<typeof listingsLookupInput>;
 
@@ -53,6 +55,7 @@ export async function lookupListings(scope: TenantScope, input: LookupInput): Pr
   const components = await findComponents(db, tenantId, products.filter((p) => p.isBundle).map((p) => p.sku));
   const balances = await balancesForSkus(db, tenantId, [...new Set([...products.map((p) => p.sku), ...components.map((c) => c.component_sku)])]);
   const balanceOf = new Map(balances.map((b) => [balanceKeyString(b), b]));
+  const pushes = await pushStates(db, tenantId, listings.map((l) => l.listingId));
   const availableAt = (sourceId: string, sku: string) => available(balanceOf.get(balanceKeyString({ sourceId, sku })) ?? { onHand: 0, committed: 0 });
 
   const rows: LookupRow[] = input.rows.map((row) => {
@@ -104,6 +107,8 @@ export async function lookupListings(scope: TenantScope, input: LookupInput): Pr
         rules: listing.rules,
       });
       if (published !== null) out.publishedQuantity = published;
+      const push = pushes.get(listing.listingId);
+      if (push) out.push = { state: push.state, desired: push.desired, pushed: push.pushed, acknowledgedAt: push.acknowledgedAt };
       if (isDrift(row.displayedQuantity, published)) {
         out.warnings.push({ code: 'DRIFT', message: `the page shows ${row.displayedQuantity}, onhand publishes ${published}` });
       }
@@ -165,6 +170,7 @@ export async function importListing(scope: TenantScope, input: z.infer<typeof li
       const tracked: Listing = { ...listing, sku, status: 'tracked' };
       await updateListing(trx, scope.tenantId, tracked);
       await insertEvents(trx, scope.tenantId, [listingEvent(tracked)]);
+      await republish(trx, scope.tenantId, { listingIds: [tracked.listingId] });
       return tracked;
     }),
   );
@@ -176,6 +182,7 @@ export async function setRules(scope: TenantScope, input: z.infer<typeof listing
       if (!(await findListing(trx, scope.tenantId, input.listingId))) throw notFound('listing', 'listingId');
       await setListingRules(trx, scope.tenantId, input.listingId, input);
       await insertEvents(trx, scope.tenantId, [{ kind: 'listing', payload: { listingId: input.listingId } }]);
+      await republish(trx, scope.tenantId, { listingIds: [input.listingId] });
       const row = await trx.selectFrom('listings').select(['rule_percent', 'rule_buffer', 'rule_max']).where('tenant_id', '=', scope.tenantId).where('id', '=', input.listingId).executeTakeFirstOrThrow();
       return { listingId: input.listingId, percent: row.rule_percent, buffer: row.rule_buffer, max: row.rule_max };
     }),

@@ -6,6 +6,7 @@ import type { KeyedMovement } from '../domain/orders';
 import { balanceKeyString, writeBalances, type BalanceRow } from '../db/repositories/balances';
 import { insertLedgerEntries, type NewLedgerEntry } from '../db/repositories/ledger';
 import { insertEvents } from '../db/repositories/events';
+import { republish } from './publishing';
 
 export interface TaggedMovement extends KeyedMovement {
   orderId?: string;
@@ -54,5 +55,7 @@ export async function applyMovements(
     tenantId,
     [...touched.values()].map((b) => ({ kind: 'balance', payload: { sku: b.sku, sourceId: b.sourceId, onHand: b.onHand, committed: b.committed, available: b.onHand - b.committed } })),
   );
-  return insertLedgerEntries(trx, tenantId, entries);
+  const written = await insertLedgerEntries(trx, tenantId, entries);
+  await republish(trx, tenantId, { skus: [...new Set(movements.map((m) => m.sku))] });
+  return written;
 }
