@@ -98,7 +98,7 @@ describe('marketplace simulator orders and notifications', () => {
 
   it('delivers duplicates, late enough to arrive after the cancel', async () => {
     const hook = await receiver();
-    const sim = await simulator({ webhookUrl: hook.url, duplicateNotificationRate: 1, duplicateDelayMs: 300 });
+    const sim = await simulator({ webhookUrl: hook.url, duplicateNotificationRate: 1, duplicateDelayMs: 800 });
     const placed = await post(sim, 'orders', order('A-2', 4));
     await hook.until(1);
     const cancelled = await post(sim, `orders/${String(placed.body.orderId)}/cancel`, {});

@@ -12,6 +12,8 @@ import { seedDemoIfEmpty, type DemoTenant } from '../seed/demo';
 import { ensureAdminToken } from '../usecases/admin';
 import { appRouter } from '../trpc/router';
 import { ChangeFeed } from '../live/change-feed';
+import { PushDrainer } from '../outbox/drainer';
+import type { ConnectorLookup } from '../outbox/drainer';
 
 export interface StartServerOptions {
   port?: number;
@@ -24,6 +26,8 @@ export interface StartServerOptions {
   adminToken?: string | undefined;
   logLevel?: string;
   logger?: Logger;
+  /** The connector that pushes published quantities to each marketplace; none means pushes wait. */
+  connectorFor?: ConnectorLookup;
 }
 
 export interface RunningServer {
@@ -59,6 +63,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const feed = new ChangeFeed(database.db, database.listen, log);
     await feed.start();
     feed.changed();
+    const drainer = new PushDrainer(database.db, options.connectorFor ?? (() => undefined), log, { onChanged: () => feed.changed() });
+    if (options.connectorFor) drainer.start();
 
     const trpcHandler = createHTTPHandler({
       router: appRouter,
@@ -68,6 +74,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         db: database.db,
         log,
         feed,
+        afterMutation: () => {
+          feed.changed();
+          drainer.wake();
+        },
         // EventSource cannot send headers: subscriptions may pass the token as a connection parameter.
         bearerToken: bearerTokenOf(req) ?? tokenParam(info.connectionParams),
       }),
@@ -104,6 +114,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           // Stop accepting, let in-flight requests finish, then close the database.
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
+          await drainer.stop();
           await feed.stop();
           // Open SSE streams never end by themselves: cut them after in-flight requests had their chance.
           const cut = setTimeout(() => server.closeAllConnections(), 2000);

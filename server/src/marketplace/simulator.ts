@@ -1,17 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
+import { MarketplaceModel, type Answer } from './simulator-model';
 import {
-  MarketplaceModel,
   accountBodySchema,
   cancelBodySchema,
   configPatchSchema,
   listingBodySchema,
   orderBodySchema,
   quantityBodySchema,
-  type Answer,
   type SimulatorConfigPatch,
-} from './simulator-model';
+} from './simulator-schemas';
 import { WebhookDeliverer, type DeliveryRecord } from './simulator-webhooks';
 
 // A stand-in marketplace inventory API over plain node:http, with its own
@@ -201,3 +200,6 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     throw new HttpError(400, 'body is not valid JSON');
   }
 }
+
+export type { SimulatorConfig, SimulatorConfigPatch } from './simulator-schemas';
+export type { DeliveryRecord, OrderNotification } from './simulator-webhooks';

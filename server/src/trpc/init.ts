@@ -18,6 +18,8 @@ export interface RequestContext {
   authentication?: Promise<Awaited<ReturnType<typeof authenticate>>>;
   /** The process's change feed; absent for in-process callers without one. */
   feed?: ChangeFeed | undefined;
+  /** Called after a mutation committed: sequence its events, drain its pushes. */
+  afterMutation?: (() => void) | undefined;
 }
 
 interface FieldProblem {
@@ -92,7 +94,7 @@ export const sellerProcedure = authenticated.use(async ({ ctx, next, type }) => 
   }
   const scope: TenantScope = { db: ctx.db, tenantId: ctx.token.tenantId, actor: `token:${ctx.token.label}` };
   const result = await next({ ctx: { scope, tenantName: ctx.token.tenantName ?? '' } });
-  if (type === 'mutation' && result.ok) ctx.feed?.changed();
+  if (type === 'mutation' && result.ok) ctx.afterMutation?.();
   return result;
 });
 
