@@ -11,7 +11,11 @@ export default defineConfig({
     version: '0.1.0',
     description: 'Live inventory from onhand on your seller portals.',
     permissions: ['storage'],
+    // The background talks to a local server out of the box; another server is
+    // asked for when the seller saves it in the options (optional permission).
+    // Portal pages need no host permission: their content scripts match them.
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
   },
   vite: () => ({
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },

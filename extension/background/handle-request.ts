@@ -1,40 +1,117 @@
-import { backgroundRequestSchema, type BySkusReply, type ConnectionStatus } from '@onhand/shared';
+import {
+  backgroundRequestSchema,
+  type ActionReply,
+  type BackgroundReplies,
+  type BackgroundRequest,
+  type ConnectionStatus,
+  type ExplainReply,
+  type LookupReply,
+  type LookupRow,
+} from '@onhand/shared';
 import type { ConnectionSettings } from '../settings/connection-settings';
 import { describeFailure, type ServerApi } from './server-api';
 
 export interface BackgroundDeps {
   loadSettings(): Promise<ConnectionSettings>;
   createApi(settings: ConnectionSettings): ServerApi;
+  /** Rows already reported with `listings.reportSeen` (by identity), so each is reported once per worker life. */
+  reported?: Set<string>;
 }
 
+type LookupRequest = Extract<BackgroundRequest, { type: 'listings.lookup' }>;
+
 const notConfiguredMessage = 'Connect onhand: add the server address and your token in the extension options.';
+const invalid = { ok: false, problem: 'error', message: 'The extension sent a request the background does not accept.' } as const;
+const defaultReported = new Set<string>();
 
 /**
  * Answers one message from a content script or extension page. Never throws:
  * every failure becomes a reply that says what went wrong. The caller has
- * already checked that the message comes from this extension.
+ * already checked the sender; this validates the message itself.
  */
-export async function handleBackgroundRequest(raw: unknown, deps: BackgroundDeps): Promise<BySkusReply | ConnectionStatus> {
+export async function handleBackgroundRequest(raw: unknown, deps: BackgroundDeps): Promise<BackgroundReplies[keyof BackgroundReplies]> {
   const parsed = backgroundRequestSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, problem: 'error', message: 'The extension sent a request the background does not accept.' };
+  if (!parsed.success) return invalid;
   const request = parsed.data;
+  if (request.type === 'connection.status') return connectionStatus(deps);
+  return withServer(deps, (api) => answer(request, api, deps));
+}
+
+async function answer(request: Exclude<BackgroundRequest, { type: 'connection.status' }>, api: ServerApi, deps: BackgroundDeps): Promise<LookupReply | ExplainReply | ActionReply> {
   switch (request.type) {
-    case 'inventory.bySkus':
-      return inventoryBySkus(request.skus, deps);
-    case 'connection.status':
-      return connectionStatus(deps);
+    case 'listings.lookup':
+      return { ok: true, data: { rows: await lookupAndReport(request, api, deps.reported ?? defaultReported) } };
+    case 'negatives.explain':
+      return { ok: true, data: await api.explainNegative({ sku: request.sku, sourceId: request.sourceId }) };
+    case 'listings.import':
+      await api.importListing({ listingId: request.listingId, idempotencyKey: request.idempotencyKey });
+      return { ok: true };
+    case 'orders.sendToFulfillmentCenter': {
+      const { type: _type, ...input } = request;
+      await api.sendToFulfillmentCenter(input);
+      return { ok: true };
+    }
+    case 'orders.cancel': {
+      const { type: _type, ...input } = request;
+      await api.cancelOrder(input);
+      return { ok: true };
+    }
+    case 'sources.enableAutoFulfill':
+      await api.enableAutoFulfill({ sourceId: request.sourceId, idempotencyKey: request.idempotencyKey });
+      return { ok: true };
+    case 'inventory.setQuantity': {
+      const { type: _type, ...input } = request;
+      await api.setQuantity(input);
+      return { ok: true };
+    }
   }
 }
 
-async function inventoryBySkus(skus: string[], deps: BackgroundDeps): Promise<BySkusReply> {
+async function withServer<T>(deps: BackgroundDeps, call: (api: ServerApi) => Promise<T>): Promise<T | ActionReply> {
   try {
     const settings = await deps.loadSettings();
     if (!settings.token) return { ok: false, problem: 'not-configured', message: notConfiguredMessage };
-    const data = await deps.createApi(settings).bySkus([...new Set(skus)]);
-    return { ok: true, data };
+    return await call(deps.createApi(settings));
   } catch (error) {
     return { ok: false, ...describeFailure(error) };
   }
+}
+
+/**
+ * One batched lookup for the whole page. Rows the server does not know are
+ * reported once with `listings.reportSeen` (they become untracked listings
+ * that can be imported); only those rows are then looked up again, so the
+ * page gets their listing ids in the same answer.
+ */
+async function lookupAndReport(request: LookupRequest, api: ServerApi, reported: Set<string>): Promise<LookupRow[]> {
+  const { marketplace, region } = request;
+  const place = region === undefined ? { marketplace } : { marketplace, region };
+  const strip = ({ title: _title, ...row }: LookupRequest['rows'][number]) => row;
+  const { rows } = await api.lookup({ ...place, rows: request.rows.map(strip) });
+
+  const byKey = new Map(request.rows.map((row) => [row.key, row]));
+  const fresh = rows
+    .filter((row) => row.match === 'unknown')
+    .map((row) => byKey.get(row.key))
+    .filter((row): row is LookupRequest['rows'][number] => row !== undefined && !reported.has(identity(request, row)));
+  if (fresh.length === 0) return rows;
+
+  try {
+    await api.reportSeen({
+      ...place,
+      rows: fresh.map(({ key: _key, ...row }) => row),
+    });
+  } catch {
+    return rows; // reporting is best effort: the badges still show what is known
+  }
+  for (const row of fresh) reported.add(identity(request, row));
+  const again = await api.lookup({ ...place, rows: fresh.map(strip) });
+  const updated = new Map(again.rows.map((row) => [row.key, row]));
+  return rows.map((row) => updated.get(row.key) ?? row);
+}
+
+function identity(request: LookupRequest, row: { channelSku?: string; externalId?: string }): string {
+  return JSON.stringify([request.marketplace, request.region ?? '', row.channelSku ?? '', row.externalId ?? '']);
 }
 
 async function connectionStatus(deps: BackgroundDeps): Promise<ConnectionStatus> {
@@ -42,10 +119,7 @@ async function connectionStatus(deps: BackgroundDeps): Promise<ConnectionStatus>
   const base = { serverUrl: settings.serverUrl, reachable: false, authorized: false, tenantName: null };
   const api = deps.createApi(settings);
   // Both calls go out in one batched request when there is a token.
-  const [health, account] = await Promise.allSettled([
-    api.health(),
-    settings.token ? api.account() : Promise.resolve(null),
-  ]);
+  const [health, account] = await Promise.allSettled([api.health(), settings.token ? api.account() : Promise.resolve(null)]);
   if (health.status === 'rejected') {
     const failure = describeFailure(health.reason);
     return { ...base, problem: failure.problem, message: failure.message };
@@ -58,12 +132,5 @@ async function connectionStatus(deps: BackgroundDeps): Promise<ConnectionStatus>
     return { ...base, reachable: true, problem: failure.problem, message: failure.message };
   }
   const tenantName = account.value?.tenantName ?? null;
-  return {
-    ...base,
-    reachable: true,
-    authorized: true,
-    tenantName,
-    problem: null,
-    message: tenantName ? `Connected to ${tenantName}.` : 'Connected.',
-  };
+  return { ...base, reachable: true, authorized: true, tenantName, problem: null, message: tenantName ? `Connected to ${tenantName}.` : 'Connected.' };
 }

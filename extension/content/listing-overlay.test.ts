@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
-import type { BySkusReply, InventoryItem } from '@onhand/shared';
+import type { ActionReply, LookupReply, LookupRow, PageRow } from '@onhand/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { amazonAdapter } from '../portals/amazon/amazon-adapter';
 import { amazonFixtures, readAmazonFixture } from '../portals/amazon/fixture-pages';
-import { startListingOverlay } from './listing-overlay';
+import { startListingOverlay, type LiveLink } from './listing-overlay';
+import type { OverlayBackend } from './overlay-backend';
 
 /** The parts of WXT's content-script context the overlay uses, with a switch to tear it down. */
 function fakeContext() {
@@ -29,30 +30,29 @@ function fakeContext() {
   };
 }
 
-function item(sku: string, mf: number, fba: number): InventoryItem {
-  const source = (sourceName: string, available: number) => ({
-    sourceId: sourceName,
-    sourceName,
-    kind: sourceName === 'MF' ? ('merchant' as const) : ('fba' as const),
-    onHand: Math.max(available, 0),
-    committed: Math.max(-available, 0),
-    available,
-  });
-  return { sku, title: sku, isBundle: false, sources: [source('MF', mf), source('FBA', fba)], totalAvailable: mf + fba };
-}
+const mf = (available: number) => ({ sourceId: 'mf', sourceName: 'MF', kind: 'merchant' as const, onHand: Math.max(available, 0), committed: Math.max(-available, 0), available });
+const fba = (available: number) => ({ sourceId: 'fba', sourceName: 'FBA', kind: 'fba' as const, onHand: available, committed: 0, available });
 
-/** A fake server behind the background: knows the demo SKUs, not the legacy one. */
-function fakeFetch(overrides: Record<string, InventoryItem> = {}) {
-  return vi.fn(async (skus: string[]): Promise<BySkusReply> => {
-    const known = skus.filter((sku) => sku.startsWith('DEMO-'));
-    return {
-      ok: true,
-      data: {
-        items: known.map((sku) => overrides[sku] ?? item(sku, 10, 20)),
-        unknownSkus: skus.filter((sku) => !sku.startsWith('DEMO-')),
-      },
-    };
+/** A fake server behind the background: tracks the demo SKUs, knows LEGACY as untracked once imported is false. */
+function fakeBackend(state = { imported: false, down: false, mfOf: {} as Record<string, number> }) {
+  const answer = (row: PageRow): LookupRow => {
+    const sku = row.channelSku ?? '';
+    if (sku.startsWith('DEMO-')) {
+      const available = state.mfOf[sku] ?? 10;
+      return { key: row.key, match: 'tracked', sku, listingId: `l-${sku}`, sources: [mf(available), fba(20)], publishedQuantity: Math.max(available, 0), warnings: [] };
+    }
+    if (state.imported) return { key: row.key, match: 'tracked', sku, listingId: 'l-legacy', sources: [mf(3)], publishedQuantity: 3, warnings: [] };
+    return { key: row.key, match: 'untracked', listingId: 'l-legacy', sources: [], warnings: [{ code: 'UNTRACKED', message: 'not managed' }] };
+  };
+  const lookup = vi.fn(async ({ rows }: { marketplace: string; region?: string; rows: PageRow[] }): Promise<LookupReply> =>
+    state.down ? { ok: false, problem: 'unreachable', message: 'The onhand server cannot be reached.' } : { ok: true, data: { rows: rows.map(answer) } },
+  );
+  const act = vi.fn(async (request: Parameters<OverlayBackend['act']>[0]): Promise<ActionReply> => {
+    if (request.type === 'listings.import') state.imported = true;
+    return { ok: true };
   });
+  const backend: OverlayBackend = { lookup, act, explain: vi.fn(async () => ({ ok: true as const, data: { available: -1, causes: [] } })) };
+  return { backend, lookup, act, state };
 }
 
 function badgeStates(): Record<string, string | null> {
@@ -60,12 +60,16 @@ function badgeStates(): Record<string, string | null> {
   return Object.fromEntries(hosts.map((h) => [h.getAttribute('data-onhand-row'), h.getAttribute('data-onhand-state')]));
 }
 
+function summaryText(): string | undefined {
+  return document.querySelector('[data-onhand-summary]')?.shadowRoot?.textContent?.replace(/\s+/g, ' ');
+}
+
 /** happy-dom's own control of the page URL (what navigation would change). */
 function setPageUrl(url: string): void {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
 }
 
-const allSkus = ['DEMO-BOTTLE-750', 'DEMO-CANDLE-LAV', 'DEMO-MUG-11OZ', 'DEMO-TEE-M-BLK', 'LEGACY-UNTRACKED-1'];
+const allKeys = ['DEMO-BOTTLE-750', 'DEMO-CANDLE-LAV', 'DEMO-MUG-11OZ', 'DEMO-TEE-M-BLK', 'LEGACY-UNTRACKED-1'];
 
 describe('listing overlay on the saved Manage All Inventory page', () => {
   let context: ReturnType<typeof fakeContext>;
@@ -78,28 +82,35 @@ describe('listing overlay on the saved Manage All Inventory page', () => {
   });
   afterEach(() => context.invalidate());
 
-  it('asks once for every SKU of the page and badges each listing row', async () => {
-    const fetchInventory = fakeFetch({ 'DEMO-TEE-M-BLK': item('DEMO-TEE-M-BLK', -2, 5) });
-    startListingOverlay(context.ctx, { adapter: amazonAdapter, fetchInventory, debounceMs: 5 });
+  it('looks the page up once with every row and badges each listing row, plus a summary', async () => {
+    const { backend, lookup } = fakeBackend({ imported: false, down: false, mfOf: { 'DEMO-TEE-M-BLK': -2 } });
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend, debounceMs: 5 });
     await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(5));
 
-    expect(fetchInventory).toHaveBeenCalledTimes(1);
-    expect([...(fetchInventory.mock.calls[0]?.[0] ?? [])].sort()).toEqual(allSkus);
+    expect(lookup).toHaveBeenCalledTimes(1);
+    const request = lookup.mock.calls[0]?.[0];
+    expect(request?.marketplace).toBe('amazon');
+    expect(request?.region).toBe('US');
+    expect(request?.rows.map((r) => r.key).sort()).toEqual(allKeys);
+    expect(request?.rows[0]).toEqual({ key: 'DEMO-MUG-11OZ', channelSku: 'DEMO-MUG-11OZ', externalId: 'B0DEMOMUG1', title: 'Stoneware Coffee Mug, 11 oz, Speckled White', displayedQuantity: 12 });
     expect(badgeStates()).toEqual({
-      'DEMO-MUG-11OZ': 'tracked',
-      'DEMO-TEE-M-BLK': 'tracked negative',
-      'DEMO-CANDLE-LAV': 'tracked',
-      'DEMO-BOTTLE-750': 'tracked',
-      'LEGACY-UNTRACKED-1': 'unknown',
+      'DEMO-MUG-11OZ': 'tracked drift', // the page shows 12, onhand publishes 10
+      'DEMO-TEE-M-BLK': 'tracked negative drift',
+      'DEMO-CANDLE-LAV': 'tracked drift',
+      'DEMO-BOTTLE-750': 'tracked drift',
+      'LEGACY-UNTRACKED-1': 'untracked',
     });
     expect(document.querySelector('[data-testid="table-summary"] [data-onhand-row]')).toBeNull();
     const mug = document.querySelector('[data-onhand-row="DEMO-MUG-11OZ"]');
     expect(mug?.shadowRoot?.querySelector('[data-part="sources"]')?.textContent).toBe('MF 10 · FBA 20');
+    expect(summaryText()).toContain('5 listings · 1 negative · 1 untracked · 4 drifting');
+    // The summary sits before the table, not over it.
+    expect(document.querySelector('[data-onhand-summary]')?.nextElementSibling?.getAttribute('role')).toBe('table');
   });
 
-  it('re-badges a re-rendered row without asking again, and asks again when new SKUs appear', async () => {
-    const fetchInventory = fakeFetch();
-    startListingOverlay(context.ctx, { adapter: amazonAdapter, fetchInventory, debounceMs: 5 });
+  it('re-badges a re-rendered row without asking again, and asks again when new rows appear', async () => {
+    const { backend, lookup } = fakeBackend();
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend, debounceMs: 5 });
     await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(5));
 
     const oldRow = document.querySelector('[data-sku="DEMO-MUG-11OZ"]');
@@ -108,43 +119,90 @@ describe('listing overlay on the saved Manage All Inventory page', () => {
     oldRow?.replaceWith(fresh);
     await vi.waitFor(() => expect(fresh.querySelectorAll('[data-onhand-row]')).toHaveLength(1));
     expect(document.querySelectorAll('[data-onhand-row]')).toHaveLength(5);
-    expect(fetchInventory).toHaveBeenCalledTimes(1);
+    expect(lookup).toHaveBeenCalledTimes(1);
 
     const added = fresh.cloneNode(true) as Element;
     added.setAttribute('data-sku', 'DEMO-NEW-1');
     added.querySelector('[data-onhand-row]')?.remove();
     fresh.after(added);
-    await vi.waitFor(() => expect(fetchInventory).toHaveBeenCalledTimes(2));
-    expect(fetchInventory.mock.calls[1]?.[0]).toHaveLength(6);
-    await vi.waitFor(() => expect(badgeStates()['DEMO-NEW-1']).toBe('tracked'));
+    await vi.waitFor(() => expect(lookup).toHaveBeenCalledTimes(2));
+    expect(lookup.mock.calls[1]?.[0].rows).toHaveLength(6);
+    await vi.waitFor(() => expect(badgeStates()['DEMO-NEW-1']).toContain('tracked'));
   });
 
-  it('marks badges stale when the server cannot be asked', async () => {
-    const fetchInventory = vi.fn(async (): Promise<BySkusReply> => ({ ok: false, problem: 'unreachable', message: 'The onhand server cannot be reached.' }));
-    startListingOverlay(context.ctx, { adapter: amazonAdapter, fetchInventory, debounceMs: 5, retryAfterMs: 20 });
-    await vi.waitFor(() => expect(Object.values(badgeStates())).toEqual(Array(5).fill('stale')));
-    // It retries on a timer, not on every DOM change.
-    await vi.waitFor(() => expect(fetchInventory.mock.calls.length).toBeGreaterThanOrEqual(2));
+  it('imports an untracked listing with one click; the badge turns tracked without a reload', async () => {
+    const { backend, act } = fakeBackend();
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend, debounceMs: 5, newKey: () => 'key-1' });
+    await vi.waitFor(() => expect(badgeStates()['LEGACY-UNTRACKED-1']).toBe('untracked'));
+    const host = document.querySelector('[data-onhand-row="LEGACY-UNTRACKED-1"]');
+    (host?.shadowRoot?.querySelector('[data-action="import"]') as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(badgeStates()['LEGACY-UNTRACKED-1']).toBe('tracked'));
+    expect(act).toHaveBeenCalledExactlyOnceWith({ type: 'listings.import', listingId: 'l-legacy', idempotencyKey: 'key-1' });
+    expect(host?.shadowRoot?.querySelector('[data-action="import"]')).toBeNull();
   });
 
-  it('removes the badges after in-app navigation away from the listings', async () => {
-    startListingOverlay(context.ctx, { adapter: amazonAdapter, fetchInventory: fakeFetch(), debounceMs: 5 });
+  it('keeps the last numbers marked stale with a message when the server cannot be asked, and recovers', async () => {
+    const fake = fakeBackend();
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend: fake.backend, debounceMs: 5, retryAfterMs: 20 });
+    await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(5));
+    fake.state.down = true;
+    document.querySelector('kat-input[name="quantity"]')?.setAttribute('value', '13'); // the page changes: look up again
+    await vi.waitFor(() => expect(Object.values(badgeStates()).every((s) => s?.includes('stale'))).toBe(true));
+    const mug = document.querySelector('[data-onhand-row="DEMO-MUG-11OZ"]');
+    expect(mug?.shadowRoot?.querySelector('[data-part="sources"]')?.textContent).toBe('MF 10 · FBA 20');
+    expect(summaryText()).toContain('The onhand server cannot be reached.');
+    // It retries on a timer, not on every DOM change, and recovers by itself.
+    fake.state.down = false;
+    await vi.waitFor(() => expect(Object.values(badgeStates()).some((s) => s?.includes('stale'))).toBe(false));
+    expect(summaryText()).not.toContain('cannot be reached');
+  });
+
+  it('looks up again when a live change arrives', async () => {
+    const fake = fakeBackend();
+    let changed: () => void = () => {};
+    const link: LiveLink = { watch: vi.fn(), stop: vi.fn() };
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend: fake.backend, debounceMs: 5, live: (onChanged) => ((changed = onChanged), link) });
+    await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(5));
+    expect(link.watch).toHaveBeenCalledWith(expect.arrayContaining(['DEMO-MUG-11OZ']), expect.arrayContaining(['l-DEMO-MUG-11OZ', 'l-legacy']));
+    fake.state.mfOf['DEMO-MUG-11OZ'] = 4;
+    changed();
+    await vi.waitFor(() => expect(document.querySelector('[data-onhand-row="DEMO-MUG-11OZ"]')?.shadowRoot?.querySelector('[data-source="MF"]')?.textContent).toBe('MF 4'));
+    context.invalidate();
+    expect(link.stop).toHaveBeenCalled();
+  });
+
+  it('scrolls to the next negative row when its count in the summary is clicked', async () => {
+    const { backend } = fakeBackend({ imported: false, down: false, mfOf: { 'DEMO-TEE-M-BLK': -2 } });
+    const scrolled: string[] = [];
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this.getAttribute('data-onhand-row') ?? '');
+    };
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend, debounceMs: 5 });
+    await vi.waitFor(() => expect(summaryText()).toContain('1 negative'));
+    (document.querySelector('[data-onhand-summary]')?.shadowRoot?.querySelector('button[data-count="negative"]') as HTMLButtonElement).click();
+    expect(scrolled).toEqual(['DEMO-TEE-M-BLK']);
+  });
+
+  it('removes the badges and the summary after in-app navigation away from the listings', async () => {
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend: fakeBackend().backend, debounceMs: 5 });
     await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(5));
     setPageUrl('https://sellercentral.amazon.com/orders-v3');
     window.dispatchEvent(new Event('wxt:locationchange'));
     await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(0));
+    expect(document.querySelector('[data-onhand-summary]')).toBeNull();
   });
 
-  it('removes every badge and stops observing when the content script is torn down', async () => {
-    const fetchInventory = fakeFetch();
-    startListingOverlay(context.ctx, { adapter: amazonAdapter, fetchInventory, debounceMs: 5 });
+  it('removes everything and stops observing when the content script is torn down', async () => {
+    const { backend, lookup } = fakeBackend();
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend, debounceMs: 5 });
     await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(5));
     context.invalidate();
     expect(Object.keys(badgeStates())).toHaveLength(0);
+    expect(document.querySelector('[data-onhand-summary]')).toBeNull();
 
     document.querySelector('[data-sku="DEMO-MUG-11OZ"]')?.setAttribute('data-sku', 'DEMO-OTHER');
     await new Promise((r) => setTimeout(r, 30));
-    expect(fetchInventory).toHaveBeenCalledTimes(1);
+    expect(lookup).toHaveBeenCalledTimes(1);
     expect(Object.keys(badgeStates())).toHaveLength(0);
   });
 });

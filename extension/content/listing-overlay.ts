@@ -1,38 +1,60 @@
-import type { BySkusReply, InventoryItem } from '@onhand/shared';
+import type { LookupReply, PageRow } from '@onhand/shared';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { badgeViewFor, type SkuKnowledge } from '../overlay/badge-view';
+import type { ActionResult, BadgeActions } from '../overlay/badge-actions';
+import { badgeViewFor, summarise, type BadgeView, type RowKnowledge } from '../overlay/badge-view';
+import type { JumpKind } from '../overlay/summary-bar';
 import type { PortalAdapter, PortalRow } from '../portals/portal-row';
-import { BadgeHost, isBadgeHost } from './badge-hosts';
+import { BadgeHost, isOverlayNode, SummaryHost } from './badge-hosts';
+import type { OverlayBackend } from './overlay-backend';
+import { remedyRequest } from './remedy-requests';
+
+export interface LiveLink {
+  watch(skus: string[], listingIds: string[]): void;
+  stop(): void;
+}
 
 export interface ListingOverlayOptions {
   adapter: PortalAdapter;
-  /** One request for every SKU of a page render (the background batches to the server). */
-  fetchInventory(skus: string[]): Promise<BySkusReply>;
+  backend: OverlayBackend;
+  /** Live updates: calls `onChanged` when a change touches what was last passed to `watch`. */
+  live?(onChanged: () => void): LiveLink;
   /** Quiet time after the last DOM change before rows are re-read. */
   debounceMs?: number;
-  /** A tab that comes back into view re-fetches when its data is older than this. */
+  /** A tab that comes back into view looks up again when its data is older than this. */
   refreshAfterMs?: number;
-  /** After a failed fetch, ask again this much later (not on every DOM change). */
+  /** After a failed lookup, ask again this much later (not on every DOM change). */
   retryAfterMs?: number;
+  /** Unique keys for actions; crypto.randomUUID where it exists. */
+  newKey?(): string;
 }
 
+/** The most rows one lookup may carry (api.md); a longer page is looked up in slices. */
+const lookupBatch = 500;
+
 /**
- * Keeps one badge on every listing row of a portal page, for as long as the
- * content script lives. Portal pages are single-page apps: rows appear late,
- * are re-rendered on sort and pagination, and the URL changes without a
- * reload, so the page is re-read after every burst of DOM changes and every
- * URL change. Everything is registered on `ctx`, so an extension update or
- * reload tears it all down.
+ * Keeps one badge on every listing row of a portal page, and a summary, for as
+ * long as the content script lives. Portal pages are single-page apps: rows
+ * appear late, are re-rendered on sort and pagination, and the URL changes
+ * without a reload, so the page is re-read after every burst of DOM changes
+ * and every URL change; one batched lookup per new set of rows. Everything
+ * is registered on `ctx`, so an extension update or reload tears it down.
  */
 export function startListingOverlay(ctx: ContentScriptContext, options: ListingOverlayOptions): void {
-  const { adapter, fetchInventory, debounceMs = 150, refreshAfterMs = 60_000, retryAfterMs = 15_000 } = options;
+  const { adapter, backend, debounceMs = 150, refreshAfterMs = 60_000, retryAfterMs = 15_000 } = options;
+  const newKey = options.newKey ?? (() => crypto.randomUUID());
   const hosts = new Map<string, BadgeHost>();
-  const knowledge = new Map<string, SkuKnowledge>();
+  const knowledge = new Map<string, RowKnowledge>();
+  const summary = new SummaryHost(document);
+  const watchedRoots = new WeakSet<Node>();
   let rows: PortalRow[] = [];
-  let requestedSkus = '';
+  let views = new Map<string, BadgeView | null>();
+  let requested = '';
+  let problem: string | null = null;
   let fetchedAt = 0;
   let fetchSeq = 0;
   let pendingScan: number | undefined;
+  const jumpCursor: Record<JumpKind, number> = { negative: -1, untracked: -1, drift: -1 };
+  const live = options.live?.(() => void refreshNow());
 
   function scheduleScan(): void {
     if (pendingScan !== undefined) clearTimeout(pendingScan);
@@ -44,52 +66,82 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
 
   function scan(): void {
     if (ctx.isInvalid) return;
-    rows = adapter.isListingPage(new URL(location.href)) ? adapter.readRows(document) : [];
-    const skus = [...new Set(rows.map((r) => r.sku))].sort();
-    const skusKey = skus.join('\n');
-    if (skus.length > 0 && skusKey !== requestedSkus) {
-      requestedSkus = skusKey;
-      void refresh(skus);
+    const url = new URL(location.href);
+    const listing = adapter.isListingPage(url);
+    rows = listing ? adapter.readRows(document) : [];
+    if (listing) for (const root of adapter.watchedRoots?.(document) ?? []) watch(root);
+    const signature = JSON.stringify(rows.map(toPageRow));
+    if (rows.length > 0 && signature !== requested) {
+      requested = signature;
+      void refresh();
     }
-    renderBadges();
+    render();
   }
 
-  async function refresh(skus: string[]): Promise<void> {
+  async function refresh(): Promise<void> {
     const seq = ++fetchSeq;
-    let reply: BySkusReply;
-    try {
-      reply = await fetchInventory(skus);
-    } catch {
-      // The extension was reloaded or its worker is gone; ctx notices the first case.
-      reply = { ok: false, problem: 'error', message: 'The onhand extension is not responding. Reload the page.' };
+    const asked = rows.map(toPageRow);
+    const url = new URL(location.href);
+    const region = adapter.regionOf(url);
+    const place = region ? { marketplace: adapter.marketplace, region } : { marketplace: adapter.marketplace };
+    const replies: LookupReply[] = [];
+    for (let start = 0; start < asked.length; start += lookupBatch) {
+      replies.push(await options.backend.lookup({ ...place, rows: asked.slice(start, start + lookupBatch) }));
     }
     if (ctx.isInvalid || seq !== fetchSeq) return; // a newer render asked since
     fetchedAt = Date.now();
-    if (reply.ok) {
-      const found = new Map<string, InventoryItem>(reply.data.items.map((item) => [item.sku, item]));
-      for (const sku of skus) {
-        const item = found.get(sku);
-        knowledge.set(sku, item ? { item } : { unknown: true });
-      }
-    } else {
-      const problem = { problem: reply.problem, message: reply.message };
-      for (const sku of skus) knowledge.set(sku, { ...knowledge.get(sku), problem });
-      // Ask again later even if the SKU set stays the same.
+    const failed = replies.find((reply) => !reply.ok);
+    if (failed && !failed.ok) {
+      problem = failed.message;
+      for (const row of asked) knowledge.set(row.key, { ...knowledge.get(row.key), problem: { problem: failed.problem, message: failed.message } });
+      // Ask again later even if the rows stay the same.
       ctx.setTimeout(() => {
         if (seq !== fetchSeq) return;
-        requestedSkus = '';
+        requested = '';
         scan();
       }, retryAfterMs);
+    } else {
+      problem = null;
+      for (const reply of replies) if (reply.ok) for (const row of reply.data.rows) knowledge.set(row.key, { row });
+      const found = replies.flatMap((reply) => (reply.ok ? reply.data.rows : []));
+      live?.watch(
+        [...new Set(found.flatMap((row) => (row.sku ? [row.sku] : [])))],
+        [...new Set(found.flatMap((row) => (row.listingId ? [row.listingId] : [])))],
+      );
     }
-    renderBadges();
+    render();
   }
 
-  function renderBadges(): void {
-    const live = new Set<string>();
+  /** Looks the current rows up again now (after an action, or a live change). */
+  function refreshNow(): Promise<void> {
+    requested = JSON.stringify(rows.map(toPageRow));
+    return rows.length > 0 ? refresh() : Promise.resolve();
+  }
+
+  async function act(request: Parameters<OverlayBackend['act']>[0] | null): Promise<ActionResult> {
+    if (!request) return { ok: false, message: 'onhand cannot do this from here.' };
+    const reply = await backend.act(request);
+    if (!reply.ok) return { ok: false, message: reply.message };
+    await refreshNow();
+    return { ok: true };
+  }
+
+  const actions: BadgeActions = {
+    importListing: (listingId) => act({ type: 'listings.import', listingId, idempotencyKey: newKey() }),
+    explain: async (sku, sourceId) => {
+      const reply = await backend.explain(sku, sourceId);
+      return reply.ok ? reply : { ok: false, message: reply.message };
+    },
+    applyRemedy: (remedy, quantity) => act(remedyRequest(remedy, newKey(), quantity)),
+  };
+
+  function render(): void {
+    const next = new Map<string, BadgeView | null>();
     for (const row of rows) {
-      const view = badgeViewFor(knowledge.get(row.sku) ?? {});
+      const known = knowledge.get(row.key) ?? {};
+      const view = badgeViewFor({ ...known, displayedQuantity: row.displayedQuantity });
+      next.set(row.key, view);
       if (!view) continue;
-      live.add(row.key);
       let host = hosts.get(row.key);
       if (host && !host.isAttached(row.anchor)) {
         host.remove();
@@ -99,43 +151,69 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
         host = new BadgeHost(row.key, row.anchor);
         hosts.set(row.key, host);
       }
-      host.show(view);
+      host.show(view, actions);
     }
     for (const [key, host] of hosts) {
-      if (!live.has(key)) {
+      if (!next.get(key)) {
         host.remove();
         hosts.delete(key);
       }
     }
+    views = next;
+    if (rows.length === 0) {
+      summary.remove();
+      return;
+    }
+    summary.place(adapter.summaryAnchor?.(document) ?? null);
+    summary.show(summarise([...views.values()], problem), jump);
+  }
+
+  /** Scrolls to the next row in `kind`, in page order, wrapping around. */
+  function jump(kind: JumpKind): void {
+    const matching = rows.filter((row) => {
+      const states = views.get(row.key)?.states ?? [];
+      return kind === 'untracked' ? states.includes('untracked') || states.includes('unknown') : states.includes(kind);
+    });
+    if (matching.length === 0) return;
+    jumpCursor[kind] = (jumpCursor[kind] + 1) % matching.length;
+    const target = matching[jumpCursor[kind]];
+    if (target) hosts.get(target.key)?.reveal();
   }
 
   function removeAll(): void {
     for (const host of hosts.values()) host.remove();
     hosts.clear();
+    summary.remove();
   }
 
   const observer = new MutationObserver((records) => {
     if (records.every(isOwnMutation)) return;
     scheduleScan();
   });
-  observer.observe(document.documentElement, {
-    childList: true,
-    subtree: true,
-    characterData: true,
-    attributes: true,
-    attributeFilter: ['data-sku', 'data-row-data', 'value', 'href'],
-  });
+  function watch(root: Node): void {
+    if (watchedRoots.has(root)) return;
+    watchedRoots.add(root);
+    observer.observe(root, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['data-sku', 'data-row-data', 'data-id', 'value', 'href', 'id'],
+    });
+  }
+  watch(document.documentElement);
 
   // WXT fires this when the URL changes without a page load (pushState, back/forward).
   ctx.addEventListener(window, 'wxt:locationchange', () => scheduleScan());
   ctx.addEventListener(document, 'visibilitychange', () => {
     if (document.visibilityState === 'visible' && Date.now() - fetchedAt > refreshAfterMs) {
-      requestedSkus = '';
+      requested = '';
       scheduleScan();
     }
   });
   ctx.onInvalidated(() => {
     observer.disconnect();
+    live?.stop();
     if (pendingScan !== undefined) clearTimeout(pendingScan);
     removeAll();
   });
@@ -143,10 +221,19 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
   scan();
 }
 
-/** Mutations made by the overlay itself: adding, removing or updating badge hosts. */
+function toPageRow(row: PortalRow): PageRow {
+  const page: PageRow = { key: row.key };
+  if (row.channelSku !== undefined) page.channelSku = row.channelSku;
+  if (row.externalId !== undefined) page.externalId = row.externalId;
+  if (row.title !== undefined) page.title = row.title.slice(0, 500);
+  if (row.displayedQuantity !== undefined) page.displayedQuantity = row.displayedQuantity;
+  return page;
+}
+
+/** Mutations made by the overlay itself: adding, removing or updating its hosts. */
 function isOwnMutation(record: MutationRecord): boolean {
-  if (isBadgeHost(record.target)) return true;
+  if (isOverlayNode(record.target)) return true;
   if (record.type !== 'childList') return false;
   const changed = [...record.addedNodes, ...record.removedNodes];
-  return changed.length > 0 && changed.every(isBadgeHost);
+  return changed.length > 0 && changed.every(isOverlayNode);
 }

@@ -1,6 +1,5 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { startListingOverlay } from '../content/listing-overlay';
-import { askBackground } from '../messaging/ask-background';
+import { startPortalOverlay } from '../content/start-portal-overlay';
 import { amazonAdapter } from '../portals/amazon/amazon-adapter';
 import { sellerCentralMatchPatterns } from '../portals/amazon/amazon-urls';
 
@@ -9,9 +8,6 @@ export default defineContentScript({
   matches: sellerCentralMatchPatterns,
   runAt: 'document_idle',
   main(ctx) {
-    startListingOverlay(ctx, {
-      adapter: amazonAdapter,
-      fetchInventory: (skus) => askBackground({ type: 'inventory.bySkus', skus }),
-    });
+    startPortalOverlay(ctx, amazonAdapter);
   },
 });

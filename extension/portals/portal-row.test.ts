@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuantity, uniqueKeys } from './portal-row';
+import { firstNumber, parseQuantity, withUniqueKeys } from './portal-row';
 
 describe('parseQuantity', () => {
   it.each([
@@ -16,8 +16,23 @@ describe('parseQuantity', () => {
   });
 });
 
-describe('uniqueKeys', () => {
-  it('keys rows by SKU and numbers repeats', () => {
-    expect(uniqueKeys([{ sku: 'A' }, { sku: 'B' }, { sku: 'A' }]).map((r) => r.key)).toEqual(['A', 'B', 'A#2']);
+describe('firstNumber', () => {
+  it.each([
+    ['12 in stock', 12],
+    ['Stock: 1,204 left', 1204],
+    ['none', undefined],
+  ])('%j → %j', (text, expected) => {
+    expect(firstNumber(text)).toBe(expected);
+  });
+});
+
+describe('withUniqueKeys', () => {
+  const anchor = {} as Element;
+  it('keys rows by the chosen identifier, numbers repeats and skips rows without any identifier', () => {
+    const rows = withUniqueKeys(
+      [{ channelSku: 'A', anchor }, { externalId: '9', anchor }, { channelSku: 'A', anchor }, { anchor, title: 'no id' }],
+      (r) => r.channelSku,
+    );
+    expect(rows.map((r) => r.key)).toEqual(['A', '9', 'A#2']);
   });
 });

@@ -1,21 +1,54 @@
 import { z } from 'zod';
 import { limits } from './limits';
-import { bySkusOutput } from './inventory';
+import { countrySchema, idSchema, idempotencyKeySchema, quantitySchema, skuSchema } from './common';
+import { externalIdentifierSchema, marketplaceSchema, causeSchema } from './orders';
+import { listingsLookupOutput } from './listings';
 
 /**
  * Messages from the extension's content scripts and pages to its background
  * worker. The background is the only part that holds the token and talks to
- * the server; it validates every message with these schemas and offers no
- * "fetch anything" message.
+ * the server; it validates every message with these schemas. Each action is
+ * its own message: there is no "call any procedure" or "fetch anything".
  */
+const displayedQuantitySchema = z.number().int().min(-limits.quantityMax).max(limits.quantityMax);
+
+/** One row of a portal page as the content script read it. `title` is only used to report unknown rows. */
+export const pageRowSchema = z
+  .strictObject({
+    key: z.string().min(1).max(300),
+    channelSku: externalIdentifierSchema.optional(),
+    externalId: externalIdentifierSchema.optional(),
+    title: z.string().max(limits.titleLengthMax).optional(),
+    displayedQuantity: displayedQuantitySchema.optional(),
+  })
+  .refine((v) => v.channelSku !== undefined || v.externalId !== undefined, { message: 'a row needs channelSku or externalId', path: ['channelSku'] });
+export type PageRow = z.infer<typeof pageRowSchema>;
+
 export const backgroundRequestSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('inventory.bySkus'),
-    skus: z.array(z.string().min(1).max(limits.skuLengthMax)).min(1).max(limits.batchMax),
-  }),
   z.strictObject({ type: z.literal('connection.status') }),
+  z
+    .strictObject({
+      type: z.literal('listings.lookup'),
+      marketplace: marketplaceSchema,
+      region: countrySchema.optional(),
+      rows: z.array(pageRowSchema).min(1).max(limits.batchMax),
+    })
+    .refine((v) => new Set(v.rows.map((r) => r.key)).size === v.rows.length, { message: 'row keys must be unique', path: ['rows'] }),
+  z.strictObject({ type: z.literal('listings.import'), listingId: idSchema, idempotencyKey: idempotencyKeySchema }),
+  z.strictObject({ type: z.literal('negatives.explain'), sku: skuSchema, sourceId: idSchema }),
+  z.strictObject({
+    type: z.literal('orders.sendToFulfillmentCenter'),
+    orderId: idSchema,
+    lineIds: z.array(idSchema).min(1).max(100).optional(),
+    sourceId: idSchema.optional(),
+    idempotencyKey: idempotencyKeySchema,
+  }),
+  z.strictObject({ type: z.literal('orders.cancel'), orderId: idSchema, lineIds: z.array(idSchema).min(1).max(100).optional(), idempotencyKey: idempotencyKeySchema }),
+  z.strictObject({ type: z.literal('sources.enableAutoFulfill'), sourceId: idSchema, idempotencyKey: idempotencyKeySchema }),
+  z.strictObject({ type: z.literal('inventory.setQuantity'), sku: skuSchema, sourceId: idSchema, onHand: quantitySchema, idempotencyKey: idempotencyKeySchema }),
 ]);
 export type BackgroundRequest = z.infer<typeof backgroundRequestSchema>;
+export type BackgroundRequestType = BackgroundRequest['type'];
 
 /** Why a call through the background failed, in words a seller can act on. */
 export const connectionProblemSchema = z.enum(['unreachable', 'unauthorized', 'not-configured', 'error']);
@@ -26,12 +59,19 @@ export const failureSchema = z.object({
   problem: connectionProblemSchema,
   message: z.string(),
 });
+export type Failure = z.infer<typeof failureSchema>;
 
-export const bySkusReplySchema = z.union([
-  z.object({ ok: z.literal(true), data: bySkusOutput }),
-  failureSchema,
-]);
-export type BySkusReply = z.infer<typeof bySkusReplySchema>;
+export const lookupReplySchema = z.union([z.object({ ok: z.literal(true), data: listingsLookupOutput }), failureSchema]);
+export type LookupReply = z.infer<typeof lookupReplySchema>;
+
+export const negativeExplanationSchema = z.object({ available: z.number().int(), causes: z.array(causeSchema) });
+export type NegativeExplanation = z.infer<typeof negativeExplanationSchema>;
+export const explainReplySchema = z.union([z.object({ ok: z.literal(true), data: negativeExplanationSchema }), failureSchema]);
+export type ExplainReply = z.infer<typeof explainReplySchema>;
+
+/** The answer to an action (import, remedy): done, or why not. */
+export const actionReplySchema = z.union([z.object({ ok: z.literal(true) }), failureSchema]);
+export type ActionReply = z.infer<typeof actionReplySchema>;
 
 export const connectionStatusSchema = z.object({
   serverUrl: z.string(),
@@ -42,6 +82,32 @@ export const connectionStatusSchema = z.object({
   message: z.string(),
 });
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
+
+/** What each request type is answered with. */
+export interface BackgroundReplies {
+  'connection.status': ConnectionStatus;
+  'listings.lookup': LookupReply;
+  'listings.import': ActionReply;
+  'negatives.explain': ExplainReply;
+  'orders.sendToFulfillmentCenter': ActionReply;
+  'orders.cancel': ActionReply;
+  'sources.enableAutoFulfill': ActionReply;
+  'inventory.setQuantity': ActionReply;
+}
+
+/**
+ * Live updates: a content script keeps a port open to the background and
+ * tells it which products and listings its page shows; the background tells
+ * it when a change touches one of them (or may have: after the live
+ * connection was lost, every tab re-reads).
+ */
+export const watchMessageSchema = z.strictObject({
+  type: z.literal('watch'),
+  skus: z.array(skuSchema).max(limits.batchMax * 2),
+  listingIds: z.array(idSchema).max(limits.batchMax * 2),
+});
+export type WatchMessage = z.infer<typeof watchMessageSchema>;
+export type ChangedMessage = { type: 'changed' };
 
 export const defaultServerPort = 8787;
 export const defaultServerUrl = `http://127.0.0.1:${defaultServerPort}`;

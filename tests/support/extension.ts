@@ -63,13 +63,23 @@ export interface BadgeReading {
   states: string[];
   /** "MF 12" etc., one per source, in the badge's order. */
   sources: string[];
-  total: string | null;
+  /** "Listed 58 live", or null when nothing is published. */
+  published: string | null;
+  /** "Page shows 12" when the page's quantity drifts from the published one. */
+  drift: string | null;
+  /** The actions the badge offers (`data-action` of its buttons). */
+  actions: string[];
   text: string;
 }
 
+/** A badge host anywhere on the page, through open shadow roots (`pierce/`). */
+export function badgeHostSelector(rowKey: string): string {
+  return `pierce/[data-onhand-row="${cssString(rowKey)}"]`;
+}
+
 /**
- * Waits for one row's badge (found by its `data-onhand-row` host, through
- * the shadow root with `>>>`) until `accept` likes it, and returns it.
+ * Waits for one row's badge (found by its `data-onhand-row` host, also
+ * inside the page's shadow roots) until `accept` likes it, and returns it.
  */
 export async function waitForBadge(
   page: Page,
@@ -77,23 +87,26 @@ export async function waitForBadge(
   accept: (badge: BadgeReading) => boolean = () => true,
   timeoutMs = 15_000,
 ): Promise<BadgeReading> {
-  const host = `[data-onhand-row="${cssString(rowKey)}"]`;
   const deadline = Date.now() + timeoutMs;
   let last: BadgeReading | null = null;
   for (;;) {
-    const badge = await page.$(`${host} >>> .badge`);
-    if (badge) {
-      last = await badge.evaluate((el) => {
-        const hostElement = (el.getRootNode() as ShadowRoot).host;
+    const host = await page.$(badgeHostSelector(rowKey));
+    if (host) {
+      last = await host.evaluate((hostElement) => {
+        const badge = hostElement.shadowRoot?.querySelector('.badge');
+        if (!badge) return null;
+        const clean = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ').trim();
         return {
           states: (hostElement.getAttribute('data-onhand-state') ?? '').split(' ').filter(Boolean),
-          sources: [...el.querySelectorAll('[data-source]')].map((s) => (s.textContent ?? '').replace(/\s+/g, ' ').trim()),
-          total: el.querySelector('[data-part="total"]')?.textContent?.trim() ?? null,
-          text: (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
+          sources: [...badge.querySelectorAll('[data-source]')].map((s) => clean(s.textContent)),
+          published: badge.querySelector('[data-part="published"]') ? clean(badge.querySelector('[data-part="published"]')?.textContent) : null,
+          drift: badge.querySelector('[data-part="drift"]') ? clean(badge.querySelector('[data-part="drift"]')?.textContent) : null,
+          actions: [...badge.querySelectorAll('button[data-action]')].map((b) => b.getAttribute('data-action') ?? ''),
+          text: clean(badge.textContent),
         };
       });
-      await badge.dispose();
-      if (accept(last)) return last;
+      await host.dispose();
+      if (last && accept(last)) return last;
     }
     if (Date.now() > deadline) {
       throw new Error(`badge for row ${rowKey} ${last ? `never matched; last seen: ${JSON.stringify(last)}` : 'never appeared'}`);
@@ -102,9 +115,32 @@ export async function waitForBadge(
   }
 }
 
-/** All badge hosts on the page, by row key (a row with two badges shows up twice). */
+/** All badge hosts on the page (also inside shadow roots), by row key; a row with two badges shows up twice. */
 export async function badgeRowKeys(page: Page): Promise<string[]> {
-  return page.$$eval('[data-onhand-row]', (hosts) => hosts.map((h) => h.getAttribute('data-onhand-row') ?? ''));
+  const hosts = await page.$$('pierce/[data-onhand-row]');
+  const keys = await Promise.all(hosts.map((h) => h.evaluate((el) => el.getAttribute('data-onhand-row') ?? '')));
+  await Promise.all(hosts.map((h) => h.dispose()));
+  return keys;
+}
+
+/** Clicks a button inside a row's badge (its shadow root), e.g. `[data-action="import"]`. */
+export async function clickInBadge(page: Page, rowKey: string, buttonSelector: string): Promise<void> {
+  const host = await page.waitForSelector(badgeHostSelector(rowKey));
+  const clicked = await host?.evaluate((el, selector) => {
+    const button = el.shadowRoot?.querySelector<HTMLButtonElement>(selector);
+    button?.click();
+    return Boolean(button);
+  }, buttonSelector);
+  await host?.dispose();
+  if (!clicked) throw new Error(`no ${buttonSelector} in the badge of ${rowKey}`);
+}
+
+/** The page summary's text, once it shows. */
+export async function summaryText(page: Page): Promise<string> {
+  const host = await page.waitForSelector('[data-onhand-summary]');
+  const text = await host?.evaluate((el) => (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim());
+  await host?.dispose();
+  return text ?? '';
 }
 
 function cssString(value: string): string {

@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
 import { useEffect, useState } from 'preact/hooks';
 import type { ConnectionStatus } from '@onhand/shared';
 import { askBackground } from '../../messaging/ask-background';
@@ -47,8 +48,14 @@ function Options() {
       return;
     }
     setUrlError(null);
+    // Asked before any await: the browser grants host access only during the click.
+    const access = serverAccess(url.url);
     setSaving(true);
     try {
+      if (!(await access)) {
+        setUrlError('onhand needs your permission to reach this server. Save again and allow it.');
+        return;
+      }
       await saveSettings({ serverUrl: url.url, token: token.trim() || null });
       setServerUrl(url.url);
       await checkConnection();
@@ -95,6 +102,18 @@ function Options() {
       <ConnectionStatusView status={status} error={error} />
     </main>
   );
+}
+
+/**
+ * Access to the configured server's origin. The manifest grants the local
+ * addresses; any other server is an optional host permission, asked for
+ * when the seller saves it, so host access is exactly the portals plus the
+ * server in use.
+ */
+function serverAccess(serverUrl: string): Promise<boolean> {
+  const { hostname, origin } = new URL(serverUrl);
+  if (hostname === '127.0.0.1' || hostname === 'localhost') return Promise.resolve(true);
+  return browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
 }
 
 const app = document.getElementById('app');

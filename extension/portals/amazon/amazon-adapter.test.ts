@@ -9,18 +9,18 @@ function parse(name: AmazonFixtureName): Document {
 
 /** The rows without their anchors, plus the anchor's own text, for readable assertions. */
 function summary(doc: Document) {
-  return amazonAdapter.readRows(doc).map(({ anchor, ...row }) => ({ ...row, anchorText: anchor.textContent?.trim() }));
+  return amazonAdapter.readRows(doc).map(({ anchor, title: _title, ...row }) => ({ ...row, anchorText: anchor.textContent?.trim() }));
 }
 
 describe('Amazon Manage All Inventory (saved page)', () => {
   it('reads every listing row with SKU, ASIN and the displayed quantity', () => {
     expect(summary(parse('manageInventory'))).toEqual([
-      { key: 'DEMO-MUG-11OZ', sku: 'DEMO-MUG-11OZ', asin: 'B0DEMOMUG1', displayedQuantity: 12, fulfilledBy: 'merchant', anchorText: 'DEMO-MUG-11OZ' },
-      { key: 'DEMO-TEE-M-BLK', sku: 'DEMO-TEE-M-BLK', asin: 'B0DEMOTEE1', displayedQuantity: 1204, fulfilledBy: 'merchant', anchorText: 'DEMO-TEE-M-BLK' },
+      { key: 'DEMO-MUG-11OZ', channelSku: 'DEMO-MUG-11OZ', externalId: 'B0DEMOMUG1', displayedQuantity: 12, anchorText: 'DEMO-MUG-11OZ' },
+      { key: 'DEMO-TEE-M-BLK', channelSku: 'DEMO-TEE-M-BLK', externalId: 'B0DEMOTEE1', displayedQuantity: 1204, anchorText: 'DEMO-TEE-M-BLK' },
       // No ASIN label on this row: the ASIN comes from the title's /dp/ link.
-      { key: 'DEMO-CANDLE-LAV', sku: 'DEMO-CANDLE-LAV', asin: 'B0DEMOCAN1', displayedQuantity: 18, fulfilledBy: 'marketplace', anchorText: 'DEMO-CANDLE-LAV' },
-      { key: 'DEMO-BOTTLE-750', sku: 'DEMO-BOTTLE-750', asin: 'B0DEMOBOT1', displayedQuantity: 0, fulfilledBy: 'merchant', anchorText: 'DEMO-BOTTLE-750' },
-      { key: 'LEGACY-UNTRACKED-1', sku: 'LEGACY-UNTRACKED-1', asin: 'B0LEGACY01', displayedQuantity: 3, fulfilledBy: 'merchant', anchorText: 'LEGACY-UNTRACKED-1' },
+      { key: 'DEMO-CANDLE-LAV', channelSku: 'DEMO-CANDLE-LAV', externalId: 'B0DEMOCAN1', displayedQuantity: 18, anchorText: 'DEMO-CANDLE-LAV' },
+      { key: 'DEMO-BOTTLE-750', channelSku: 'DEMO-BOTTLE-750', externalId: 'B0DEMOBOT1', displayedQuantity: 0, anchorText: 'DEMO-BOTTLE-750' },
+      { key: 'LEGACY-UNTRACKED-1', channelSku: 'LEGACY-UNTRACKED-1', externalId: 'B0LEGACY01', displayedQuantity: 3, anchorText: 'LEGACY-UNTRACKED-1' },
     ]);
   });
 
@@ -35,7 +35,7 @@ describe('Amazon Manage All Inventory (saved page)', () => {
   it('keeps reading when only the SKU label is left (no data-sku value)', () => {
     const doc = parse('manageInventory');
     doc.querySelector('[data-sku="DEMO-MUG-11OZ"]')?.setAttribute('data-sku', '');
-    expect(amazonAdapter.readRows(doc)[0]?.sku).toBe('DEMO-MUG-11OZ');
+    expect(amazonAdapter.readRows(doc)[0]?.channelSku).toBe('DEMO-MUG-11OZ');
   });
 
   it('gives each row a unique key when a SKU appears twice', () => {
@@ -64,18 +64,18 @@ describe('Amazon Manage All Inventory, other deploy with rows rendered late (sav
     expect(amazonAdapter.readRows(doc)).toEqual([]);
 
     renderBatch(doc, 'rows-batch-1', true);
-    expect(summary(doc).map((r) => [r.sku, r.displayedQuantity, r.asin])).toEqual([
+    expect(summary(doc).map((r) => [r.channelSku, r.displayedQuantity, r.externalId])).toEqual([
       ['DEMO-MUG-11OZ', 12, 'B0DEMOMUG1'],
       ['DEMO-TEE-M-BLK', 7, 'B0DEMOTEE1'],
     ]);
 
     renderBatch(doc, 'rows-batch-2', false);
-    expect(summary(doc).map((r) => [r.sku, r.displayedQuantity, r.fulfilledBy])).toEqual([
-      ['DEMO-MUG-11OZ', 12, 'merchant'],
-      ['DEMO-TEE-M-BLK', 7, 'merchant'],
-      ['DEMO-CANDLE-LAV', 18, 'marketplace'],
-      ['DEMO-BOTTLE-750', 0, 'merchant'],
-      ['LEGACY-UNTRACKED-1', 3, 'merchant'],
+    expect(summary(doc).map((r) => [r.channelSku, r.displayedQuantity])).toEqual([
+      ['DEMO-MUG-11OZ', 12],
+      ['DEMO-TEE-M-BLK', 7],
+      ['DEMO-CANDLE-LAV', 18],
+      ['DEMO-BOTTLE-750', 0],
+      ['LEGACY-UNTRACKED-1', 3],
     ]);
   });
 
@@ -89,9 +89,9 @@ describe('Amazon Manage All Inventory, other deploy with rows rendered late (sav
 describe('Amazon classic Manage Inventory (saved page)', () => {
   it('reads SKU and ASIN from data-row-data and the quantity cell', () => {
     expect(summary(parse('classicInventory'))).toEqual([
-      { key: 'DEMO-MUG-11OZ', sku: 'DEMO-MUG-11OZ', asin: 'B0DEMOMUG1', displayedQuantity: 12, fulfilledBy: 'merchant', anchorText: 'DEMO-MUG-11OZ' },
-      { key: 'DEMO-CANDLE-LAV', sku: 'DEMO-CANDLE-LAV', asin: 'B0DEMOCAN1', displayedQuantity: 18, fulfilledBy: 'marketplace', anchorText: 'DEMO-CANDLE-LAV' },
-      { key: 'LEGACY-UNTRACKED-1', sku: 'LEGACY-UNTRACKED-1', asin: 'B0LEGACY01', displayedQuantity: 0, fulfilledBy: 'merchant', anchorText: 'LEGACY-UNTRACKED-1' },
+      { key: 'DEMO-MUG-11OZ', channelSku: 'DEMO-MUG-11OZ', externalId: 'B0DEMOMUG1', displayedQuantity: 12, anchorText: 'DEMO-MUG-11OZ' },
+      { key: 'DEMO-CANDLE-LAV', channelSku: 'DEMO-CANDLE-LAV', externalId: 'B0DEMOCAN1', displayedQuantity: 18, anchorText: 'DEMO-CANDLE-LAV' },
+      { key: 'LEGACY-UNTRACKED-1', channelSku: 'LEGACY-UNTRACKED-1', externalId: 'B0LEGACY01', displayedQuantity: 0, anchorText: 'LEGACY-UNTRACKED-1' },
     ]);
   });
 
@@ -99,7 +99,45 @@ describe('Amazon classic Manage Inventory (saved page)', () => {
     const doc = parse('classicInventory');
     doc.querySelector('tr.mt-row')?.setAttribute('data-row-data', '{not json');
     const first = amazonAdapter.readRows(doc)[0];
-    expect(first?.sku).toBe('DEMO-MUG-11OZ');
-    expect(first?.asin).toBe('B0DEMOMUG1');
+    expect(first?.channelSku).toBe('DEMO-MUG-11OZ');
+    expect(first?.externalId).toBe('B0DEMOMUG1');
+  });
+});
+
+describe('Amazon FBA inventory (saved pages, rows inside open shadow roots)', () => {
+  /** What each page's own script does: scripts do not run in these tests. */
+  function attachShadow(host: Element | null, template: Element | null): ShadowRoot {
+    if (!host || !(template instanceof HTMLTemplateElement)) throw new Error('fixture changed');
+    const shadow = host.attachShadow({ mode: 'open' });
+    shadow.append(template.content.cloneNode(true));
+    return shadow;
+  }
+
+  it('reads MSKU, ASIN, title and the Available column through a shadow root; skips header and totals rows', () => {
+    const doc = parse('fbaInventory');
+    expect(amazonAdapter.readRows(doc)).toEqual([]);
+    attachShadow(doc.getElementById('fba-grid'), doc.getElementById('fba-grid-shadow'));
+    const rows = amazonAdapter.readRows(doc);
+    expect(rows.map(({ anchor, ...row }) => ({ ...row, anchorIsCell: anchor.tagName === 'TD' }))).toEqual([
+      { key: 'DEMO-CANDLE-LAV', channelSku: 'DEMO-CANDLE-LAV', externalId: 'B0DEMOCAN1', title: 'Soy Wax Candle, Lavender, 8 oz Tin', displayedQuantity: 18, anchorIsCell: true },
+      { key: 'DEMO-MUG-11OZ', channelSku: 'DEMO-MUG-11OZ', externalId: 'B0DEMOMUG1', title: 'Stoneware Coffee Mug, 11 oz', displayedQuantity: 1040, anchorIsCell: true },
+      { key: 'FBA-ONLY-UNTRACKED', channelSku: 'FBA-ONLY-UNTRACKED', externalId: 'B0FBAONLY1', title: 'Travel Candle Set', displayedQuantity: 5, anchorIsCell: true },
+    ]);
+    expect(rows.every((row) => row.anchor.getRootNode() instanceof ShadowRoot)).toBe(true);
+  });
+
+  it('finds ARIA rows two shadow roots deep as their batches arrive, with the column found by header text', () => {
+    const doc = parse('fbaInventoryAriaLate');
+    const shell = attachShadow(doc.getElementById('shell'), doc.getElementById('shell-shadow'));
+    const grid = attachShadow(shell.getElementById('grid'), doc.getElementById('grid-shadow'));
+    expect(amazonAdapter.readRows(doc)).toEqual([]);
+    const body = grid.getElementById('grid-body');
+    body?.append((doc.getElementById('batch-1') as HTMLTemplateElement).content.cloneNode(true));
+    expect(amazonAdapter.readRows(doc).map((r) => [r.key, r.externalId, r.displayedQuantity])).toEqual([['DEMO-TEE-M-BLK', 'B0DEMOTEE1', 25]]);
+    body?.append((doc.getElementById('batch-2') as HTMLTemplateElement).content.cloneNode(true));
+    expect(amazonAdapter.readRows(doc).map((r) => [r.key, r.externalId, r.displayedQuantity])).toEqual([
+      ['DEMO-TEE-M-BLK', 'B0DEMOTEE1', 25],
+      ['DEMO-BOTTLE-750', 'B0DEMOBOT1', 0],
+    ]);
   });
 });

@@ -23,6 +23,7 @@ export const classicInventory = {
   rowData: 'data-row-data',
   skuCell: 'td[data-column="sku"]',
   asin: 'td[data-column="title"] [data-column="asin"]',
+  title: 'td[data-column="title"] a',
   quantityCell: 'td[data-column="quantity"]',
   quantityInput: 'input[value]',
   fulfillmentCell: 'td[data-column="fulfillment_channel"]',
@@ -38,6 +39,19 @@ export const labels = {
   asin: 'ASIN',
   merchantAvailable: ['Available', 'Available (Fulfilled by Merchant)'],
   fbaAvailable: ['Available (FBA)'],
+} as const;
+
+/**
+ * FBA inventory page: no public selectors. Rows are table rows or ARIA rows,
+ * sometimes inside open shadow roots, and carry the text "MSKU: <sku>"
+ * (inference from a monitoring script, see portals.md).
+ */
+export const fbaInventory = {
+  row: 'tr, [role="row"]',
+  msku: /\bMSKU:\s*(\S+)/,
+  asin: /\bASIN:\s*([A-Z0-9]{10})\b/,
+  /** Column headers that hold the sellable count, by visible label. */
+  availableHeaders: ['Available', 'Fulfillable', 'Available (FBA)'],
 } as const;
 
 export const asinPattern = /\/dp\/([A-Z0-9]{10})(?:[/?#]|$)/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amazonPageKind, sellerCentralHosts, sellerCentralMatchPatterns } from './amazon-urls';
+import { amazonPageKind, amazonRegionOf, sellerCentralHosts, sellerCentralMatchPatterns } from './amazon-urls';
 import { amazonFixtures } from './fixture-pages';
 
 describe('Amazon Seller Central URLs', () => {
@@ -7,6 +7,8 @@ describe('Amazon Seller Central URLs', () => {
     expect(amazonPageKind(new URL(amazonFixtures.manageInventory.url))).toBe('manage-inventory');
     expect(amazonPageKind(new URL(amazonFixtures.manageInventoryLateRows.url))).toBe('manage-inventory');
     expect(amazonPageKind(new URL(amazonFixtures.classicInventory.url))).toBe('classic-inventory');
+    expect(amazonPageKind(new URL(amazonFixtures.fbaInventory.url))).toBe('fba-inventory');
+    expect(amazonPageKind(new URL(amazonFixtures.fbaInventoryAriaLate.url))).toBe('fba-inventory');
   });
 
   it.each([
@@ -27,5 +29,18 @@ describe('Amazon Seller Central URLs', () => {
     for (const pattern of sellerCentralMatchPatterns) expect(pattern).toMatch(/^https:\/\/sellercentral[a-z-]*\.amazon\.[a-z.]+\/\*$/);
     expect(sellerCentralMatchPatterns).toContain('https://sellercentral.amazon.com/*');
     expect(sellerCentralMatchPatterns).toContain('https://sellercentral-japan.amazon.com/*');
+  });
+});
+
+describe('Amazon marketplace country', () => {
+  it.each([
+    ['https://sellercentral.amazon.com/myinventory/inventory', 'US'],
+    ['https://sellercentral.amazon.de/myinventory/inventory', 'DE'],
+    ['https://sellercentral.amazon.co.uk/inventory', 'GB'],
+    ['https://sellercentral.amazon.com.au/inventory', 'AU'],
+    ['https://sellercentral.amazon.ca/inventory', 'CA'],
+    ['https://sellercentral-europe.amazon.com/inventory', undefined],
+  ])('%s is %s', (url, region) => {
+    expect(amazonRegionOf(new URL(url))).toBe(region);
   });
 });

@@ -48,3 +48,19 @@ export function amazonPageKind(url: URL): AmazonPageKind | null {
   if (path === '/inventoryplanning/manageinventoryhealth' || path === '/manage/fba-inventory') return 'fba-inventory';
   return null;
 }
+
+/** Country of each Seller Central host; the regional hosts do not name one. */
+const regionByHostSuffix: [string, string][] = [
+  ['.com.mx', 'MX'], ['.com.br', 'BR'], ['.co.uk', 'GB'], ['.com.be', 'BE'], ['.com.tr', 'TR'],
+  ['.co.jp', 'JP'], ['.com.au', 'AU'], ['.co.za', 'ZA'], ['.ca', 'CA'], ['.de', 'DE'], ['.fr', 'FR'],
+  ['.it', 'IT'], ['.es', 'ES'], ['.nl', 'NL'], ['.se', 'SE'], ['.pl', 'PL'], ['.eg', 'EG'], ['.ae', 'AE'],
+  ['.sa', 'SA'], ['.in', 'IN'], ['.sg', 'SG'],
+];
+
+/** The marketplace country of a Seller Central URL: amazon.de → DE, amazon.com → US. */
+export function amazonRegionOf(url: URL): string | undefined {
+  const host = url.hostname;
+  if (host === 'sellercentral.amazon.com') return 'US';
+  if (!host.startsWith('sellercentral.amazon.')) return undefined; // sellercentral-europe/japan: several countries
+  return regionByHostSuffix.find(([suffix]) => host.endsWith(suffix))?.[1];
+}

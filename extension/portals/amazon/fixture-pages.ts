@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { savedPageReader, type SavedPageInfo } from '../saved-page-files';
 
 /** The saved Seller Central pages, with the real URL each one was saved from. */
 export const amazonFixtures = {
@@ -16,13 +14,20 @@ export const amazonFixtures = {
     file: 'classic-inventory.html',
     url: 'https://sellercentral.amazon.co.uk/inventory?viewId=FBAKNIGHTS&tbla_myitable=sort:%7B%22sortOrder%22%3A%22DESCENDING%22%7D;search:;pagination:1;',
   },
-} as const;
-
-export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+  fbaInventory: {
+    file: 'fba-inventory.html',
+    url: 'https://sellercentral.amazon.com/inventoryplanning/manageinventoryhealth?sort=available_desc',
+  },
+  fbaInventoryAriaLate: {
+    file: 'fba-inventory-aria-late.html',
+    url: 'https://sellercentral.amazon.co.uk/manage/fba-inventory',
+  },
+} satisfies Record<string, SavedPageInfo>;
 
 export type AmazonFixtureName = keyof typeof amazonFixtures;
 
+const read = savedPageReader(import.meta.url);
+
 export function readAmazonFixture(name: AmazonFixtureName): string {
-  // Path strings, not URL objects: happy-dom replaces the global URL in DOM tests.
-  return readFileSync(join(fixturesDir, amazonFixtures[name].file), 'utf8');
+  return read(amazonFixtures[name].file);
 }

@@ -1,4 +1,4 @@
-import { cleanText, parseQuantity } from '../portal-row';
+import { cleanText, identifier, parseQuantity } from '../portal-row';
 import { classicInventory as sel } from './amazon-selectors';
 import type { AmazonRowReading } from './read-manage-inventory-rows';
 
@@ -12,22 +12,21 @@ export function readClassicRows(root: ParentNode): AmazonRowReading[] {
   for (const row of root.querySelectorAll(sel.row)) {
     const data = rowData(row);
     const skuCell = row.querySelector(sel.skuCell);
-    const sku = (typeof data.sku === 'string' ? data.sku.trim() : '') || cleanText(skuCell);
+    const sku = identifier(typeof data.sku === 'string' ? data.sku : null) ?? identifier(cleanText(skuCell));
     // Placeholder rows ("no results", spacer) carry neither data nor a SKU cell.
     if (!sku || (!skuCell && Object.keys(data).length === 0)) continue;
 
-    const reading: AmazonRowReading = { sku, anchor: skuCell ?? row };
+    const reading: AmazonRowReading = { channelSku: sku, anchor: skuCell ?? row };
     const asin = typeof data.asin === 'string' ? data.asin : cleanText(row.querySelector(sel.asin));
-    if (/^[A-Z0-9]{10}$/.test(asin)) reading.asin = asin;
+    if (/^[A-Z0-9]{10}$/.test(asin)) reading.externalId = asin;
+    const title = identifier(cleanText(row.querySelector(sel.title)));
+    if (title) reading.title = title;
 
     const quantityCell = row.querySelector(sel.quantityCell);
     if (quantityCell) {
       const input = quantityCell.querySelector(sel.quantityInput);
       const quantity = parseQuantity(input ? input.getAttribute('value') : cleanText(quantityCell));
-      if (quantity !== undefined) {
-        reading.displayedQuantity = quantity;
-        reading.fulfilledBy = input ? 'merchant' : 'marketplace';
-      }
+      if (quantity !== undefined) reading.displayedQuantity = quantity;
     }
     readings.push(reading);
   }

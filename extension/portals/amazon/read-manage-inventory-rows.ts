@@ -1,13 +1,8 @@
-import { cleanText, parseQuantity } from '../portal-row';
+import { cleanText, identifier, parseQuantity, type RowReading } from '../portal-row';
 import { asinPattern, labels, manageInventory as sel } from './amazon-selectors';
 
-export interface AmazonRowReading {
-  sku: string;
-  asin?: string;
-  displayedQuantity?: number;
-  fulfilledBy?: 'merchant' | 'marketplace';
-  anchor: Element;
-}
+/** Amazon rows: channelSku is the seller SKU, externalId the ASIN. */
+export type AmazonRowReading = RowReading & { channelSku: string };
 
 interface LabelledValue {
   label: string;
@@ -38,24 +33,22 @@ function readRow(row: Element, owner: Element): AmazonRowReading | null {
   const pairs = labelledValues(row);
   const skuPair = pairs.find((p) => p.label === labels.sku);
   // data-sku is the same in every language; the SKU label is the fallback.
-  const sku = (owner.getAttribute('data-sku') ?? '').trim() || cleanText(skuPair?.value);
+  const sku = identifier(owner.getAttribute('data-sku')) ?? identifier(cleanText(skuPair?.value));
   if (!sku) return null;
 
-  const reading: AmazonRowReading = { sku, anchor: skuPair?.value ?? row };
+  const reading: AmazonRowReading = { channelSku: sku, anchor: skuPair?.value ?? row };
   const asin = asinFrom(row, pairs);
-  if (asin) reading.asin = asin;
+  if (asin) reading.externalId = asin;
+  const title = identifier(cleanText(row.querySelector(sel.detailLink)));
+  if (title) reading.title = title;
 
   const merchant = pairs.find((p) => (labels.merchantAvailable as readonly string[]).includes(p.label));
   const fba = pairs.find((p) => (labels.fbaAvailable as readonly string[]).includes(p.label));
   const merchantQuantity = merchant ? quantityIn(merchant.value) : undefined;
   const fbaQuantity = fba ? quantityIn(fba.value) : undefined;
-  if (merchantQuantity !== undefined) {
-    reading.displayedQuantity = merchantQuantity;
-    reading.fulfilledBy = 'merchant';
-  } else if (fbaQuantity !== undefined) {
-    reading.displayedQuantity = fbaQuantity;
-    reading.fulfilledBy = 'marketplace';
-  }
+  // The seller's own (merchant) count is what onhand publishes; FBA's is shown for FBA-only offers.
+  const displayed = merchantQuantity ?? fbaQuantity;
+  if (displayed !== undefined) reading.displayedQuantity = displayed;
   return reading;
 }
 

@@ -1,0 +1,137 @@
+import { watchMessageSchema } from '@onhand/shared';
+import type { ConnectionSettings } from '../settings/connection-settings';
+import type { ChangeEvent, ServerApi } from './server-api';
+
+/** The parts of a `runtime.Port` the hub uses (a fake in tests). */
+export interface TabPort {
+  postMessage(message: unknown): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+}
+
+export interface ChangesHubDeps {
+  loadSettings(): Promise<ConnectionSettings>;
+  createApi(settings: ConnectionSettings): ServerApi;
+  /** After the subscription failed for good, try again this much later. */
+  retryAfterMs?: number;
+  /** Events arriving within this window reach a tab as one "changed". */
+  coalesceMs?: number;
+}
+
+interface Watcher {
+  skus: Set<string>;
+  listingIds: Set<string>;
+  pending: ReturnType<typeof setTimeout> | null;
+}
+
+/**
+ * Holds ONE subscription to `changes.subscribe` for all portal tabs, open
+ * while at least one tab listens. Each tab says which products and listings
+ * it shows; an event touching one of them (or naming neither) tells that tab
+ * "changed", and the tab looks its rows up again. When the subscription
+ * (re)starts, every tab is told, since changes may have been missed.
+ */
+export class ChangesHub {
+  private readonly watchers = new Map<TabPort, Watcher>();
+  private stop: (() => void) | null = null;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private lastEventId: string | null = null;
+  private generation = 0;
+  /** Set after a failure: the next start may have missed changes. */
+  private missed = false;
+
+  constructor(private readonly deps: ChangesHubDeps) {}
+
+  /** A content script's port (the caller has checked the sender). */
+  add(port: TabPort): void {
+    const watcher: Watcher = { skus: new Set(), listingIds: new Set(), pending: null };
+    this.watchers.set(port, watcher);
+    port.onMessage.addListener((raw) => {
+      const parsed = watchMessageSchema.safeParse(raw);
+      if (!parsed.success) return; // ignore anything that is not a watch list
+      watcher.skus = new Set(parsed.data.skus);
+      watcher.listingIds = new Set(parsed.data.listingIds);
+    });
+    port.onDisconnect.addListener(() => {
+      if (watcher.pending) clearTimeout(watcher.pending);
+      this.watchers.delete(port);
+      if (this.watchers.size === 0) this.close();
+    });
+    if (!this.stop && !this.retry) void this.open();
+  }
+
+  /** Settings changed (another server or token): start over. */
+  restart(): void {
+    this.close();
+    this.lastEventId = null;
+    if (this.watchers.size > 0) void this.open();
+  }
+
+  get listening(): boolean {
+    return this.stop !== null;
+  }
+
+  private async open(): Promise<void> {
+    const generation = ++this.generation;
+    const settings = await this.deps.loadSettings();
+    if (generation !== this.generation || this.watchers.size === 0) return;
+    if (!settings.token) return; // nothing to subscribe to; a settings change restarts
+    this.stop = this.deps.createApi(settings).subscribeChanges(this.lastEventId, {
+      onStarted: () => {
+        if (this.missed) this.notifyAll();
+        this.missed = false;
+      },
+      onEvent: (event) => this.dispatch(event),
+      onConnectionLost: () => {
+        if (generation !== this.generation || this.missed) return;
+        // Tabs look up now: the lookup fails too, so their badges turn stale with the reason.
+        this.missed = true;
+        this.notifyAll();
+      },
+      onError: () => {
+        if (generation !== this.generation) return;
+        this.stop = null;
+        this.missed = true;
+        this.notifyAll(); // tabs look up again and show the connection problem, if any
+        this.retry = setTimeout(() => {
+          this.retry = null;
+          if (this.watchers.size > 0) void this.open();
+        }, this.deps.retryAfterMs ?? 15_000);
+      },
+    });
+  }
+
+  private close(): void {
+    this.generation++;
+    this.stop?.();
+    this.stop = null;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+  }
+
+  private dispatch(event: ChangeEvent): void {
+    this.lastEventId = event.id;
+    for (const [port, watcher] of this.watchers) {
+      const skus = [...(event.sku !== undefined ? [event.sku] : []), ...(event.skus ?? [])];
+      const named = skus.length > 0 || event.listingId !== undefined;
+      const touches = skus.some((sku) => watcher.skus.has(sku)) || (event.listingId !== undefined && watcher.listingIds.has(event.listingId));
+      if (!named || touches) this.notify(port, watcher);
+    }
+  }
+
+  private notifyAll(): void {
+    for (const [port, watcher] of this.watchers) this.notify(port, watcher);
+  }
+
+  private notify(port: TabPort, watcher: Watcher): void {
+    if (watcher.pending) return;
+    watcher.pending = setTimeout(() => {
+      watcher.pending = null;
+      try {
+        port.postMessage({ type: 'changed' });
+      } catch {
+        this.watchers.delete(port); // the tab is gone
+      }
+    }, this.deps.coalesceMs ?? 100);
+  }
+}
