@@ -3,9 +3,8 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/database';
 import { applyMovement, type BalanceState } from '../domain/ledger';
 import type { KeyedMovement } from '../domain/orders';
-import { balanceKeyString, writeBalances, type BalanceRow } from '../db/repositories/balances';
-import { insertLedgerEntries, type NewLedgerEntry } from '../db/repositories/ledger';
-import { insertEvents } from '../db/repositories/events';
+import { balanceKeyString, type BalanceRow } from '../db/repositories/balances';
+import { writeMovements, type NewLedgerEntry } from '../db/repositories/ledger';
 import { republish } from './publishing';
 
 export interface TaggedMovement extends KeyedMovement {
@@ -15,7 +14,7 @@ export interface TaggedMovement extends KeyedMovement {
 
 /**
  * Applies movements to balances the caller has locked (in key order), then
- * writes every touched balance in one statement and every entry in another.
+ * writes every touched balance, its event and every entry in one statement.
  * `locked` is updated in place so later decisions in the same transaction
  * see the new numbers.
  */
@@ -49,13 +48,7 @@ export async function applyMovements(
       idempotencyKey: meta.idempotencyKey,
     });
   }
-  await writeBalances(trx, tenantId, [...touched.values()]);
-  await insertEvents(
-    trx,
-    tenantId,
-    [...touched.values()].map((b) => ({ kind: 'balance', payload: { sku: b.sku, sourceId: b.sourceId, onHand: b.onHand, committed: b.committed, available: b.onHand - b.committed } })),
-  );
-  const written = await insertLedgerEntries(trx, tenantId, entries);
+  const written = await writeMovements(trx, tenantId, [...touched.values()], entries);
   await republish(trx, tenantId, { skus: [...new Set(movements.map((m) => m.sku))] });
   return written;
 }

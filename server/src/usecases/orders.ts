@@ -7,7 +7,7 @@ import { routeLine, type RoutingSource } from '../domain/routing';
 import { balanceKeyString, lockBalances, type BalanceKey, type BalanceRow } from '../db/repositories/balances';
 import { findChannel } from '../db/repositories/channels';
 import { findListingsByIdentifiers } from '../db/repositories/listings';
-import { lockExternalOrder, hasTombstone, insertAllocations, insertLines, insertOrderOnce, lockOrderByExternalId, findLines, toApiOrder, type AllocationRow, type LineRow } from '../db/repositories/orders';
+import { lockExternalOrder, insertAllocations, insertLines, insertOrderOnce, lockOrderByExternalId, findLines, toApiOrder, type AllocationRow, type LineRow } from '../db/repositories/orders';
 import { findComponents, findProducts } from '../db/repositories/products';
 import { listSources } from '../db/repositories/sources';
 import { claimKey, storeResponse } from '../db/repositories/idempotency';
@@ -43,7 +43,8 @@ export async function ingestOrder(scope: TenantScope, input: IngestInput): Promi
     await lockExternalOrder(trx, tenantId, channel.channelId, input.externalOrderId);
     const orderId = newId('ord');
     const order = { id: orderId, channelId: channel.channelId, externalOrderId: input.externalOrderId, placedAt: new Date(input.placedAt).toISOString(), shipToCountry: input.shipTo.country, status: 'open' as const, requestHash: hash };
-    if (!(await insertOrderOnce(trx, tenantId, order))) {
+    const { inserted, tombstoned: cancelledFirst } = await insertOrderOnce(trx, tenantId, order);
+    if (!inserted) {
       // Delivered before: answer with the order as it stands, write nothing.
       const existing = await lockOrderByExternalId(trx, tenantId, channel.channelId, input.externalOrderId);
       if (!existing) throw new AppError('CONFLICT', 'the order is being written by another request; retry');
@@ -51,7 +52,6 @@ export async function ingestOrder(scope: TenantScope, input: IngestInput): Promi
       if (input.idempotencyKey) await storeResponse(trx, tenantId, input.idempotencyKey, result);
       return result;
     }
-    const cancelledFirst = await hasTombstone(trx, tenantId, channel.channelId, input.externalOrderId);
 
     const listings = await findListingsByIdentifiers(trx, tenantId, channel.channelId, {
       channelSkus: input.lines.flatMap((l) => (l.channelSku ? [l.channelSku] : [])),

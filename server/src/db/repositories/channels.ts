@@ -1,28 +1,22 @@
+import { sql } from 'kysely';
 import type { Channel } from '@onhand/shared';
 import type { DbOrTrx, Marketplace } from '../database';
 
 export async function listChannels(db: DbOrTrx, tenantId: string, channelId?: string): Promise<Channel[]> {
-  let query = db.selectFrom('channels').select(['id', 'marketplace', 'region', 'name']).where('tenant_id', '=', tenantId);
-  if (channelId !== undefined) query = query.where('id', '=', channelId);
-  const channels = await query.orderBy('name').execute();
-  if (channels.length === 0) return [];
-  const links = await db
-    .selectFrom('channel_sources')
-    .select(['channel_id', 'source_id'])
-    .where('tenant_id', '=', tenantId)
-    .where(
-      'channel_id',
-      'in',
-      channels.map((c) => c.id),
-    )
-    .orderBy('position')
-    .execute();
+  let query = db
+    .selectFrom('channels as c')
+    .select(['c.id', 'c.marketplace', 'c.region', 'c.name'])
+    // The channel's sources in priority order, in the same round trip.
+    .select(sql<string[] | string | null>`(select array_agg(cs.source_id order by cs.position) from channel_sources cs where cs.tenant_id = c.tenant_id and cs.channel_id = c.id)`.as('source_ids'))
+    .where('c.tenant_id', '=', tenantId);
+  if (channelId !== undefined) query = query.where('c.id', '=', channelId);
+  const channels = await query.orderBy('c.name').execute();
   return channels.map((c) => ({
     channelId: c.id,
     marketplace: c.marketplace,
     region: c.region,
     name: c.name,
-    sourceIds: links.filter((l) => l.channel_id === c.id).map((l) => l.source_id),
+    sourceIds: c.source_ids === null ? [] : Array.isArray(c.source_ids) ? c.source_ids : c.source_ids.replace(/^\{|\}$/g, '').split(',').filter(Boolean),
   }));
 }
 

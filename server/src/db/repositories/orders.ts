@@ -55,23 +55,21 @@ function toOrderRow(r: { id: string; channel_id: string; external_order_id: stri
  * delivery of the same order blocks on the unique index until the first
  * commits, then finds it: an order is taken once.
  */
-export async function insertOrderOnce(db: DbOrTrx, tenantId: string, order: OrderRow): Promise<boolean> {
-  const inserted = await db
-    .insertInto('orders')
-    .values({
-      tenant_id: tenantId,
-      id: order.id,
-      channel_id: order.channelId,
-      external_order_id: order.externalOrderId,
-      placed_at: order.placedAt,
-      ship_to_country: order.shipToCountry,
-      status: order.status,
-      request_hash: order.requestHash,
-    })
-    .onConflict((oc) => oc.columns(['tenant_id', 'channel_id', 'external_order_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+export async function insertOrderOnce(db: DbOrTrx, tenantId: string, order: OrderRow): Promise<{ inserted: boolean; tombstoned: boolean }> {
+  // The tombstone is read in the same statement: the caller holds the
+  // external order's lock, so no cancel can slip in between.
+  const result = await sql<{ inserted: boolean; tombstoned: boolean }>`
+    with inserted as (
+      insert into orders (tenant_id, id, channel_id, external_order_id, placed_at, ship_to_country, status, request_hash)
+      values (${tenantId}, ${order.id}, ${order.channelId}, ${order.externalOrderId}, ${order.placedAt}, ${order.shipToCountry}, ${order.status}, ${order.requestHash})
+      on conflict (tenant_id, channel_id, external_order_id) do nothing
+      returning id
+    )
+    select exists (select 1 from inserted) as inserted,
+      exists (select 1 from order_tombstones where tenant_id = ${tenantId} and channel_id = ${order.channelId} and external_order_id = ${order.externalOrderId}) as tombstoned
+  `.execute(db);
+  const row = result.rows[0];
+  return { inserted: row?.inserted ?? false, tombstoned: row?.tombstoned ?? false };
 }
 
 /**
