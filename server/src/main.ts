@@ -6,6 +6,8 @@ import { startServer } from './http/server';
 import { createLogger } from './logger';
 import { openDatabase } from './db/connect';
 import { migrateToLatest } from './db/migrate';
+import { startSimulator } from './marketplace/simulator';
+import { simulatorConnectors } from './marketplace/simulator-accounts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -13,7 +15,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
  * `onhand serve` (what `pnpm start` runs) and `onhand migrate`. Configuration
  * comes from the environment: PORT, HOST, DATABASE_URL (PostgreSQL; without
  * it the embedded database in ONHAND_DATA_DIR, default ./.onhand/data),
- * ONHAND_ADMIN_TOKEN, LOG_LEVEL.
+ * ONHAND_ADMIN_TOKEN, ONHAND_MARKETPLACE_URL, LOG_LEVEL.
  */
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'serve';
@@ -35,6 +37,15 @@ async function main(): Promise<void> {
   }
 
   const port = Number(process.env.PORT ?? defaultServerPort);
+  // Published quantities go to ONHAND_MARKETPLACE_URL; without it, to a
+  // marketplace simulator started here (ONHAND_MARKETPLACE_URL=none: nowhere).
+  let marketplaceUrl = process.env.ONHAND_MARKETPLACE_URL;
+  let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
+  if (!marketplaceUrl) {
+    simulator = await startSimulator({ port: Number(process.env.ONHAND_SIMULATOR_PORT ?? port + 1) });
+    marketplaceUrl = simulator.url;
+    log.info({ url: simulator.url }, 'marketplace simulator listening');
+  }
   const server = await startServer({
     port,
     host: process.env.HOST ?? '127.0.0.1',
@@ -43,6 +54,7 @@ async function main(): Promise<void> {
     seedDemo: process.env.ONHAND_SEED_DEMO !== 'false',
     adminToken: process.env.ONHAND_ADMIN_TOKEN || undefined,
     logger: log,
+    connectorFor: marketplaceUrl === 'none' ? undefined : simulatorConnectors(marketplaceUrl),
   });
   log.info({ url: server.url, database: server.databaseKind, location: server.databaseLocation }, 'onhand server listening');
   printWelcome(server.url, server.demo?.sellerToken, server.databaseKind === 'pglite' ? dirname(dataDir) : undefined);
@@ -52,7 +64,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    server.close().then(
+    Promise.all([server.close(), simulator?.close()]).then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
