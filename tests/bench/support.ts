@@ -51,7 +51,8 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const port = 20000 + Math.floor(Math.random() * 20000);
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', join(repoRoot, 'server/src/main.ts'), 'serve'], {
-    env: { ...process.env, PORT: String(port), ONHAND_ADMIN_TOKEN: adminToken, ONHAND_SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env },
+    // No marketplace: pushes wait in the outbox, so the figures are the API's own.
+    env: { ...process.env, PORT: String(port), ONHAND_ADMIN_TOKEN: adminToken, ONHAND_SEED_DEMO: 'false', ONHAND_MARKETPLACE_URL: 'none', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

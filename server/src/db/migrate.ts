@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_ledger';
 import * as m0002 from './migrations/0002_orders';
 import * as m0003 from './migrations/0003_events';
 import * as m0004 from './migrations/0004_outbox';
+import * as m0005 from './migrations/0005_component_index';
 
 // Listed explicitly (not read from disk) so the same set runs under tsx, in
 // tests and in any bundle, in this order.
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0002_orders': m0002,
   '0003_events': m0003,
   '0004_outbox': m0004,
+  '0005_component_index': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

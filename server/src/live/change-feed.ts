@@ -32,6 +32,13 @@ export class ChangeFeed {
     private readonly listen: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>,
     private readonly log: Logger,
     private readonly pollMs = 1000,
+    /**
+     * Shortest time between two sequencing passes. Under load every commit
+     * asks for a pass; spacing them keeps the feed's own statements a small
+     * share of the database's work while staying far below the 100 ms a
+     * subscriber may wait.
+     */
+    private readonly passIntervalMs = 15,
   ) {}
 
   async start(): Promise<void> {
@@ -61,6 +68,7 @@ export class ChangeFeed {
     this.sequencing = (async () => {
       do {
         this.sequenceAgain = false;
+        const started = Date.now();
         try {
           const seq = await inTransaction(this.db, async (trx) => {
             const last = await sequenceEvents(trx);
@@ -71,6 +79,8 @@ export class ChangeFeed {
         } catch (error) {
           if (!this.stopped) this.log.warn({ err: error }, 'sequencing events failed; the next pass retries');
         }
+        const wait = this.passIntervalMs - (Date.now() - started);
+        if (wait > 0 && this.sequenceAgain) await new Promise((resolve) => setTimeout(resolve, wait));
       } while (this.sequenceAgain && !this.stopped);
       this.sequencing = undefined;
     })();

@@ -38,10 +38,15 @@ export async function lockPublishingInputs(db: DbOrTrx, tenantId: string, scope:
   const skus = scope.skus ?? [];
   const listingIds = scope.listingIds ?? [];
   if (skus.length === 0 && listingIds.length === 0) return [];
+  // Two index lookups (the SKU's own listings, the listings of bundles made
+  // of it) rather than one OR that would scan every listing.
   const bySku = skus.length
-    ? sql`(l.sku in (${sql.join(skus)}) or l.sku in (select bundle_sku from bundle_components where tenant_id = ${tenantId} and component_sku in (${sql.join(skus)})))`
-    : sql`false`;
-  const byId = listingIds.length ? sql`l.id in (${sql.join(listingIds)})` : sql`false`;
+    ? sql`select id from listings where tenant_id = ${tenantId} and sku in (${sql.join(skus)})
+        union all
+        select l2.id from bundle_components c join listings l2 on l2.tenant_id = c.tenant_id and l2.sku = c.bundle_sku
+        where c.tenant_id = ${tenantId} and c.component_sku in (${sql.join(skus)})`
+    : sql`select null::text where false`;
+  const byId = listingIds.length ? sql`select id from listings where tenant_id = ${tenantId} and id in (${sql.join(listingIds)})` : sql`select null::text where false`;
   const result = await sql<InputRow>`
     select l.id, l.channel_id, l.sku, l.rule_percent, l.rule_buffer, l.rule_max, p.is_bundle,
       coalesce((select json_agg(json_build_object('sku', c.component_sku, 'quantity', c.quantity)) from bundle_components c
@@ -49,7 +54,7 @@ export async function lockPublishingInputs(db: DbOrTrx, tenantId: string, scope:
       (select array_agg(cs.source_id order by cs.position) from channel_sources cs
         where cs.tenant_id = l.tenant_id and cs.channel_id = l.channel_id) as channel_source_ids
     from listings l join products p on p.tenant_id = l.tenant_id and p.sku = l.sku
-    where l.tenant_id = ${tenantId} and l.status = 'tracked' and l.fulfilled_by = 'merchant' and (${bySku} or ${byId})
+    where l.tenant_id = ${tenantId} and l.status = 'tracked' and l.fulfilled_by = 'merchant' and l.id in (${bySku} union ${byId})
     order by l.id
     for update of l
   `.execute(db);
