@@ -1,6 +1,16 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@onhand/server';
-import type { ConnectionProblem, LookupOutput, Marketplace, NegativeExplanation } from '@onhand/shared';
+import type {
+  AdjustReason,
+  ConnectionProblem,
+  HistoryOutput,
+  LookupOutput,
+  Marketplace,
+  NegativeExplanation,
+  SearchAttentionOutput,
+  SearchCatalogOutput,
+  TenantSettings,
+} from '@onhand/shared';
 import type { ConnectionSettings } from '../settings/connection-settings';
 import { FetchEventSource } from './fetch-event-source';
 
@@ -28,6 +38,12 @@ export interface ServerApi {
   cancelOrder(input: { orderId: string; lineIds?: string[]; idempotencyKey: string }): Promise<unknown>;
   enableAutoFulfill(input: { sourceId: string; idempotencyKey: string }): Promise<unknown>;
   setQuantity(input: { sku: string; sourceId: string; onHand: number; idempotencyKey: string }): Promise<unknown>;
+  adjust(input: { sku: string; sourceId: string; delta: number; reason: AdjustReason; note?: string; idempotencyKey: string }): Promise<unknown>;
+  history(input: { sku: string; sourceId?: string; limit?: number }): Promise<HistoryOutput>;
+  searchCatalog(input: { query: string; limit?: number }): Promise<SearchCatalogOutput>;
+  attention(): Promise<SearchAttentionOutput>;
+  getSettings(): Promise<TenantSettings>;
+  updateSettings(input: { notCountedAfterDays: number; idempotencyKey: string }): Promise<TenantSettings>;
   /** The tenant's live changes; `lastEventId` resumes after a lost subscription. Returns a stop function. */
   subscribeChanges(lastEventId: string | null, handlers: ChangeHandlers): () => void;
 }
@@ -79,7 +95,8 @@ export function createServerApi(settings: ConnectionSettings): ServerApi {
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url, EventSource: FetchEventSource, eventSourceOptions: () => ({ headers: auth() }) }),
-        false: httpBatchLink({ url, fetch: fetchWithTimeout, headers: auth }),
+        // POST even for queries: a whole page's lookup is too long for a URL.
+        false: httpBatchLink({ url, fetch: fetchWithTimeout, headers: auth, methodOverride: 'POST' }),
       }),
     ],
   });
@@ -99,6 +116,12 @@ export function createServerApi(settings: ConnectionSettings): ServerApi {
     },
     enableAutoFulfill: ({ sourceId, idempotencyKey }) => client.sources.update.mutate({ sourceId, autoFulfill: true, idempotencyKey }),
     setQuantity: (input) => client.inventory.setQuantity.mutate(input),
+    adjust: (input) => client.inventory.adjust.mutate(input),
+    history: (input) => client.inventory.history.query(input),
+    searchCatalog: (input) => client.search.catalog.query(input),
+    attention: () => client.search.attention.query(),
+    getSettings: () => client.settings.get.query(),
+    updateSettings: (input) => client.settings.update.mutate(input),
     subscribeChanges(lastEventId, handlers) {
       const subscription = client.changes.subscribe.subscribe(lastEventId ? { lastEventId } : undefined, {
         onStarted: () => handlers.onStarted(),

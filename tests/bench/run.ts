@@ -1,5 +1,6 @@
 import { benchLedger } from './ledger.bench';
 import { benchOrders } from './orders.bench';
+import { benchListings } from './listings.bench';
 
 /**
  * `pnpm bench [name…]`: benchmarks print figures and ratios against a
@@ -9,6 +10,7 @@ import { benchOrders } from './orders.bench';
 const benches: Record<string, (o: { seconds: number }) => Promise<string[]>> = {
   ledger: benchLedger,
   orders: benchOrders,
+  listings: benchListings,
 };
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);

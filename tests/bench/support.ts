@@ -35,7 +35,7 @@ export const lightFetch = (async (input: string | URL | Request, init?: RequestI
 
 export function apiClient(url: string, token: string): TRPCClient<AppRouter> {
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${url}/trpc`, fetch: lightFetch, headers: { Authorization: `Bearer ${token}` }, maxItems: 32 })],
+    links: [httpBatchLink({ url: `${url}/trpc`, fetch: lightFetch, headers: { Authorization: `Bearer ${token}` }, maxItems: 32, methodOverride: 'POST' })],
   });
 }
 

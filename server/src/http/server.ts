@@ -14,6 +14,8 @@ import { appRouter } from '../trpc/router';
 import { ChangeFeed } from '../live/change-feed';
 import { PushDrainer } from '../outbox/drainer';
 import type { ConnectorLookup } from '../outbox/drainer';
+import { handleAdminHttp } from '../usecases/admin-http';
+import { httpMetrics } from '../usecases/admin-metrics';
 
 export interface StartServerOptions {
   port?: number;
@@ -70,6 +72,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       router: appRouter,
       basePath: '/trpc/',
       maxBodySize: maxBodyBytes,
+      // A 500-row page lookup does not fit in a URL: clients send queries as
+      // POST (httpBatchLink's methodOverride) and the body limit applies.
+      allowMethodOverride: true,
       createContext: ({ req, info }) => ({
         db: database.db,
         log,
@@ -86,11 +91,23 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       },
     });
     const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => httpMetrics.record(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
       if (req.url?.startsWith('/trpc/')) {
         trpcHandler(req, res);
         return;
       }
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found: the API is at /trpc' }));
+      // /healthz, /metrics and the streamed ledger export.
+      handleAdminHttp(req, res, { db: database.db, log, subscribers: () => feed.subscriberCount, bearerToken: bearerTokenOf(req) }).then(
+        (handled) => {
+          if (!handled) res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found: the API is at /trpc' }));
+        },
+        (error: unknown) => {
+          log.error({ err: error, url: req.url }, 'internal error');
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal error' }));
+          else res.destroy();
+        },
+      );
     });
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {

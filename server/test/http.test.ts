@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { limits } from '@onhand/shared';
+import { startServer, type RunningServer } from '../src/http/server';
+import type { AppRouter } from '../src/trpc/router';
+
+/** The API over real HTTP: what integrators and the extension actually send. */
+describe('the HTTP API', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ seedDemo: true, logLevel: 'silent' });
+  });
+  afterAll(async () => server?.close());
+
+  const client = (token: string) =>
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc`, headers: { Authorization: `Bearer ${token}` }, methodOverride: 'POST' })] });
+
+  it('answers a full 500-row page lookup (too long for a URL, so sent as POST)', async () => {
+    const rows = Array.from({ length: limits.batchMax }, (_, i) => ({ key: `row-${i}`, channelSku: i < 4 ? server.demo!.skus[i]! : `UNKNOWN-SELLER-SKU-${i}`, externalId: `B0UNKNOWN${String(i).padStart(6, '0')}` }));
+    const { rows: answered } = await client(server.demo!.sellerToken).listings.lookup.query({ marketplace: 'amazon', rows });
+    expect(answered).toHaveLength(limits.batchMax);
+    expect(answered.slice(0, 4).every((r) => r.match === 'tracked')).toBe(true);
+    expect(answered[4]?.match).toBe('unknown');
+  });
+
+  it('refuses an oversized body with PAYLOAD_TOO_LARGE and a bad token with UNAUTHORIZED', async () => {
+    // Over 1 MB: refused by size before it is even parsed.
+    const huge = Array.from({ length: 400 }, (_, i) => ({ key: `k${i}`.padEnd(3000, 'x'), channelSku: 'S' }));
+    const tooLarge = await client(server.demo!.sellerToken).listings.lookup.query({ marketplace: 'amazon', rows: huge }).catch((e: unknown) => e);
+    expect(tooLarge).toBeInstanceOf(TRPCClientError);
+    expect((tooLarge as TRPCClientError<AppRouter>).data?.code).toBe('PAYLOAD_TOO_LARGE');
+    const unauthorized = await client('onh_s_nope').sources.list.query().catch((e: unknown) => e);
+    expect((unauthorized as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED');
+  });
+});
