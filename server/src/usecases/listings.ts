@@ -46,9 +46,11 @@ export async function lookupListings(scope: TenantScope, input: LookupInput): Pr
     findListingsForPage(db, tenantId, channels.map((c) => c.channelId), { channelSkus, externalIds }),
     listSources(db, tenantId),
   ]);
+  // Maps, not scans: a page has up to 500 rows.
+  const byChannelSku = new Map(listings.flatMap((l) => (l.channelSku !== null ? [[l.channelSku, l] as const] : [])));
+  const byExternalId = new Map(listings.flatMap((l) => (l.externalId !== null ? [[l.externalId, l] as const] : [])));
   const listingOf = (row: LookupInput['rows'][number]): ListingWithRules | undefined =>
-    (row.channelSku !== undefined ? listings.find((l) => l.channelSku === row.channelSku) : undefined) ??
-    (row.externalId !== undefined ? listings.find((l) => l.externalId === row.externalId) : undefined);
+    (row.channelSku !== undefined ? byChannelSku.get(row.channelSku) : undefined) ?? (row.externalId !== undefined ? byExternalId.get(row.externalId) : undefined);
   // A row with no listing may still name a product by its SKU.
   const skus = [...new Set([...listings.flatMap((l) => (l.sku ? [l.sku] : [])), ...channelSkus])];
   const products = await findProducts(db, tenantId, skus);
@@ -58,10 +60,12 @@ export async function lookupListings(scope: TenantScope, input: LookupInput): Pr
   const pushes = await pushStates(db, tenantId, listings.map((l) => l.listingId));
   const availableAt = (sourceId: string, sku: string) => available(balanceOf.get(balanceKeyString({ sourceId, sku })) ?? { onHand: 0, committed: 0 });
 
+  const productOf = new Map(products.map((p) => [p.sku, p]));
+  const channelOf = new Map(channels.map((c) => [c.channelId, c]));
   const rows: LookupRow[] = input.rows.map((row) => {
     const listing = listingOf(row);
     const sku = listing?.sku ?? (listing ? undefined : row.channelSku);
-    const product = sku !== undefined ? products.find((p) => p.sku === sku) : undefined;
+    const product = sku !== undefined ? productOf.get(sku) : undefined;
     const parts = !product
       ? []
       : product.isBundle
@@ -99,7 +103,7 @@ export async function lookupListings(scope: TenantScope, input: LookupInput): Pr
     } else if (listing.status === 'untracked') {
       out.warnings.push({ code: 'UNTRACKED', message: 'onhand does not manage this listing: import it to track it' });
     } else if (product) {
-      const channel = channels.find((c) => c.channelId === listing.channelId);
+      const channel = channelOf.get(listing.channelId);
       const published = publishedQuantity({
         fulfilledBy: listing.fulfilledBy,
         parts: parts.map((p) => ({ perUnit: p.perUnit, availableBySource: new Map(sources.map((s) => [s.sourceId, availableAt(s.sourceId, p.sku)])) })),
