@@ -44,27 +44,6 @@ export async function lockBalances(db: DbOrTrx, tenantId: string, keys: readonly
 
 export const balanceKeyString = (k: BalanceKey): string => `${k.sourceId}\u0000${k.sku}`;
 
-export async function writeBalance(
-  db: DbOrTrx,
-  tenantId: string,
-  balance: BalanceKey & BalanceState,
-  options: { counted?: boolean } = {},
-): Promise<void> {
-  await db
-    .updateTable('balances')
-    .set({
-      on_hand: balance.onHand,
-      committed: balance.committed,
-      updated_at: sql`now()`,
-      negative_since: sql`case when ${balance.onHand - balance.committed} < 0 then coalesce(negative_since, now()) end`,
-      ...(options.counted ? { last_counted_at: sql`now()` } : {}),
-    })
-    .where('tenant_id', '=', tenantId)
-    .where('source_id', '=', balance.sourceId)
-    .where('sku', '=', balance.sku)
-    .execute();
-}
-
 export async function balancesForSkus(db: DbOrTrx, tenantId: string, skus: readonly string[]): Promise<BalanceRow[]> {
   if (skus.length === 0) return [];
   const rows = await db
@@ -80,21 +59,4 @@ export async function balancesForSkus(db: DbOrTrx, tenantId: string, skus: reado
     committed: Number(r.committed),
     lastCountedAt: r.last_counted_at,
   }));
-}
-
-/**
- * Writes many balances in one statement (orders touch several rows at once),
- * keeping negative_since: set when available drops below zero, cleared when
- * it is back.
- */
-export async function writeBalances(db: DbOrTrx, tenantId: string, balances: readonly (BalanceKey & BalanceState)[]): Promise<void> {
-  if (balances.length === 0) return;
-  const values = sql.join(balances.map((b) => sql`(${b.sourceId}::text, ${b.sku}::text, ${b.onHand}::bigint, ${b.committed}::bigint)`));
-  await sql`
-    update balances as b
-    set on_hand = v.on_hand, committed = v.committed, updated_at = now(),
-      negative_since = case when v.on_hand - v.committed < 0 then coalesce(b.negative_since, now()) end
-    from (values ${values}) as v(source_id, sku, on_hand, committed)
-    where b.tenant_id = ${tenantId} and b.source_id = v.source_id and b.sku = v.sku
-  `.execute(db);
 }

@@ -51,31 +51,6 @@ export function toLedgerEntry(row: EntryRow): LedgerEntry {
   return entry;
 }
 
-export async function insertLedgerEntries(db: DbOrTrx, tenantId: string, entries: readonly NewLedgerEntry[]): Promise<LedgerEntry[]> {
-  if (entries.length === 0) return [];
-  const rows = await db
-    .insertInto('ledger_entries')
-    .values(
-      entries.map((e) => ({
-        tenant_id: tenantId,
-        source_id: e.sourceId,
-        sku: e.sku,
-        bucket: e.bucket,
-        delta: e.delta,
-        balance_after: e.balanceAfter,
-        reason: e.reason,
-        actor: e.actor,
-        order_id: e.orderId ?? null,
-        order_line_id: e.orderLineId ?? null,
-        note: e.note ?? null,
-        idempotency_key: e.idempotencyKey ?? null,
-      })),
-    )
-    .returning(entryColumns)
-    .execute();
-  return rows.map(toLedgerEntry);
-}
-
 /** Newest first; the cursor is the id of the last entry of the previous page. */
 export async function ledgerPage(
   db: DbOrTrx,

@@ -203,17 +203,6 @@ export async function insertTombstone(db: DbOrTrx, tenantId: string, channelId: 
   return row !== undefined;
 }
 
-export async function hasTombstone(db: DbOrTrx, tenantId: string, channelId: string, externalOrderId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('order_tombstones')
-    .select('external_order_id')
-    .where('tenant_id', '=', tenantId)
-    .where('channel_id', '=', channelId)
-    .where('external_order_id', '=', externalOrderId)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export function toApiOrder(order: OrderRow, lines: readonly LineRow[]): Order {
   return {
     orderId: order.id,
