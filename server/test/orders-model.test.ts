@@ -5,6 +5,7 @@ import type { LedgerEntry, Order, OrderLine } from '@onhand/shared';
 import { AppError } from '../src/errors';
 import type { TestDatabase } from '../src/testing';
 import { createAdmin, createSeller, databaseKinds, freshDatabase, type Api, type SellerFixture } from './support/harness';
+import { mulberry32 } from './support/random';
 
 /**
  * Model-based test of the order lifecycle (issue 4). Random sequences of
@@ -19,16 +20,6 @@ import { createAdmin, createSeller, databaseKinds, freshDatabase, type Api, type
  */
 
 /** A small deterministic PRNG so a failing seed can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const clients = 16;
 const operationsPerSeed = 500;

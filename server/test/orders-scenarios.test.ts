@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRPCError } from '@trpc/server';
 import type { TestDatabase } from '../src/testing';
 import { createAdmin, createSeller, databaseKinds, freshDatabase, type Api } from './support/harness';
 import { order, sellerWithChannel, stockOf } from './support/orders';
+import { rejection } from './support/errors';
 
-async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /**
  * The five ways a seller ends up with a negative quantity (design.md), each

@@ -6,21 +6,12 @@ import { createSimulatorConnector } from '../src/marketplace/simulator-connector
 import { PushDrainer } from '../src/outbox/drainer';
 import { createSeller, databaseKinds, freshDatabase, type SellerFixture } from './support/harness';
 import { sellerWithChannel } from './support/orders';
+import { mulberry32 } from './support/random';
 
 const silent = pino({ level: 'silent' });
 const token = 'sim-account-token-0123456789';
 const skus = Array.from({ length: 12 }, (_, i) => `OB-${i}`);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,12 @@
+import { TRPCError } from '@trpc/server';
+
+/** The API error a call was refused with; fails the test when it was not refused. */
+export async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to be rejected');
+}
