@@ -16,27 +16,12 @@ export const toListing = (row: Row): Listing => ({
 });
 
 /** Listings of one channel matching any of the given channel SKUs or external ids. */
-export async function findListingsByIdentifiers(
+export const findListingsByIdentifiers = (
   db: DbOrTrx,
   tenantId: string,
   channelId: string,
   identifiers: { channelSkus: readonly string[]; externalIds: readonly string[] },
-): Promise<Listing[]> {
-  if (identifiers.channelSkus.length === 0 && identifiers.externalIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('listings')
-    .select(columns)
-    .where('tenant_id', '=', tenantId)
-    .where('channel_id', '=', channelId)
-    .where((eb) =>
-      eb.or([
-        ...(identifiers.channelSkus.length ? [eb('channel_sku', 'in', identifiers.channelSkus)] : []),
-        ...(identifiers.externalIds.length ? [eb('external_id', 'in', identifiers.externalIds)] : []),
-      ]),
-    )
-    .execute();
-  return rows.map(toListing);
-}
+): Promise<Listing[]> => findListingsForPage(db, tenantId, [channelId], identifiers);
 
 export async function findListing(db: DbOrTrx, tenantId: string, listingId: string): Promise<Listing | undefined> {
   const row = await db.selectFrom('listings').select(columns).where('tenant_id', '=', tenantId).where('id', '=', listingId).executeTakeFirst();
