@@ -19,6 +19,8 @@ export interface ChangesHubDeps {
 }
 
 interface Watcher {
+  /** Told about every change (the popup), not only the watched ones. */
+  everything: boolean;
   skus: Set<string>;
   listingIds: Set<string>;
   pending: ReturnType<typeof setTimeout> | null;
@@ -33,6 +35,8 @@ interface Watcher {
  */
 export class ChangesHub {
   private readonly watchers = new Map<TabPort, Watcher>();
+  /** Listeners for every change (the toolbar badge); they keep the subscription open too. */
+  private readonly listeners = new Set<(event: ChangeEvent | null) => void>();
   private stop: (() => void) | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private lastEventId: string | null = null;
@@ -42,9 +46,9 @@ export class ChangesHub {
 
   constructor(private readonly deps: ChangesHubDeps) {}
 
-  /** A content script's port (the caller has checked the sender). */
-  add(port: TabPort): void {
-    const watcher: Watcher = { skus: new Set(), listingIds: new Set(), pending: null };
+  /** A content script's port, or the popup's with `everything` (the caller has checked the sender). */
+  add(port: TabPort, options: { everything?: boolean } = {}): void {
+    const watcher: Watcher = { everything: options.everything ?? false, skus: new Set(), listingIds: new Set(), pending: null };
     this.watchers.set(port, watcher);
     port.onMessage.addListener((raw) => {
       const parsed = watchMessageSchema.safeParse(raw);
@@ -55,16 +59,34 @@ export class ChangesHub {
     port.onDisconnect.addListener(() => {
       if (watcher.pending) clearTimeout(watcher.pending);
       this.watchers.delete(port);
-      if (this.watchers.size === 0) this.close();
+      if (this.idle) this.close();
     });
     if (!this.stop && !this.retry) void this.open();
+  }
+
+  /**
+   * Calls `listener` on every change of the tenant, and with null whenever
+   * the subscription (re)starts or fails (anything may have changed). Keeps
+   * the subscription open until the returned function is called.
+   */
+  listen(listener: (event: ChangeEvent | null) => void): () => void {
+    this.listeners.add(listener);
+    if (!this.stop && !this.retry) void this.open();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.idle) this.close();
+    };
+  }
+
+  private get idle(): boolean {
+    return this.watchers.size === 0 && this.listeners.size === 0;
   }
 
   /** Settings changed (another server or token): start over. */
   restart(): void {
     this.close();
     this.lastEventId = null;
-    if (this.watchers.size > 0) void this.open();
+    if (!this.idle) void this.open();
   }
 
   get listening(): boolean {
@@ -74,10 +96,11 @@ export class ChangesHub {
   private async open(): Promise<void> {
     const generation = ++this.generation;
     const settings = await this.deps.loadSettings();
-    if (generation !== this.generation || this.watchers.size === 0) return;
+    if (generation !== this.generation || this.idle) return;
     if (!settings.token) return; // nothing to subscribe to; a settings change restarts
     this.stop = this.deps.createApi(settings).subscribeChanges(this.lastEventId, {
       onStarted: () => {
+        this.tellListeners(null);
         if (this.missed) this.notifyAll();
         this.missed = false;
       },
@@ -92,10 +115,11 @@ export class ChangesHub {
         if (generation !== this.generation) return;
         this.stop = null;
         this.missed = true;
+        this.tellListeners(null);
         this.notifyAll(); // tabs look up again and show the connection problem, if any
         this.retry = setTimeout(() => {
           this.retry = null;
-          if (this.watchers.size > 0) void this.open();
+          if (!this.idle) void this.open();
         }, this.deps.retryAfterMs ?? 15_000);
       },
     });
@@ -111,11 +135,22 @@ export class ChangesHub {
 
   private dispatch(event: ChangeEvent): void {
     this.lastEventId = event.id;
+    this.tellListeners(event);
     for (const [port, watcher] of this.watchers) {
       const skus = [...(event.sku !== undefined ? [event.sku] : []), ...(event.skus ?? [])];
       const named = skus.length > 0 || event.listingId !== undefined;
       const touches = skus.some((sku) => watcher.skus.has(sku)) || (event.listingId !== undefined && watcher.listingIds.has(event.listingId));
-      if (!named || touches) this.notify(port, watcher);
+      if (watcher.everything || !named || touches) this.notify(port, watcher);
+    }
+  }
+
+  private tellListeners(event: ChangeEvent | null): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // one listener's failure must not stop the others
+      }
     }
   }
 

@@ -24,6 +24,12 @@ function deps(settings: ConnectionSettings, api: Partial<ServerApi>): Background
     cancelOrder: vi.fn(async () => ({})),
     enableAutoFulfill: vi.fn(async () => ({})),
     setQuantity: vi.fn(async () => ({})),
+    adjust: vi.fn(async () => ({})),
+    history: vi.fn(async () => ({ entries: [], nextCursor: null })),
+    searchCatalog: vi.fn(async () => ({ results: [] })),
+    attention: vi.fn(async () => ({ counts: { negatives: 0, untracked: 0, failedPushes: 0, total: 0 }, negatives: [], untracked: [], failedPushes: [] })),
+    getSettings: vi.fn(async () => ({ notCountedAfterDays: 30, inventoryManagedElsewhere: false })),
+    updateSettings: vi.fn(async () => ({ notCountedAfterDays: 30, inventoryManagedElsewhere: false })),
     subscribeChanges: vi.fn(() => () => {}),
     ...api,
   };

@@ -1,6 +1,12 @@
 import {
   backgroundRequestSchema,
+  pageOnlyRequestTypes,
   type ActionReply,
+  type Marketplace,
+  type HistoryReply,
+  type SearchAttentionReply,
+  type SearchCatalogReply,
+  type SettingsReply,
   type BackgroundReplies,
   type BackgroundRequest,
   type ConnectionStatus,
@@ -9,6 +15,7 @@ import {
   type LookupRow,
 } from '@onhand/shared';
 import type { ConnectionSettings } from '../settings/connection-settings';
+import type { SenderKind } from './sender-check';
 import { describeFailure, type ServerApi } from './server-api';
 
 export interface BackgroundDeps {
@@ -16,6 +23,8 @@ export interface BackgroundDeps {
   createApi(settings: ConnectionSettings): ServerApi;
   /** Rows already reported with `listings.reportSeen` (by identity), so each is reported once per worker life. */
   reported?: Set<string>;
+  /** Portals the seller turned the overlay off for (none when absent). */
+  loadDisabledPortals?(): Promise<Set<Marketplace>>;
 }
 
 type LookupRequest = Extract<BackgroundRequest, { type: 'listings.lookup' }>;
@@ -29,18 +38,54 @@ const defaultReported = new Set<string>();
  * every failure becomes a reply that says what went wrong. The caller has
  * already checked the sender; this validates the message itself.
  */
-export async function handleBackgroundRequest(raw: unknown, deps: BackgroundDeps): Promise<BackgroundReplies[keyof BackgroundReplies]> {
+export async function handleBackgroundRequest(
+  raw: unknown,
+  deps: BackgroundDeps,
+  // Who asked: the caller checked the sender. Page-only requests (search, settings, …) are refused from content scripts.
+  from: SenderKind = 'content-script',
+): Promise<BackgroundReplies[keyof BackgroundReplies]> {
   const parsed = backgroundRequestSchema.safeParse(raw);
   if (!parsed.success) return invalid;
   const request = parsed.data;
-  if (request.type === 'connection.status') return connectionStatus(deps);
+  if (from !== 'extension-page' && pageOnlyRequestTypes.has(request.type)) return invalid;
+  if (request.type === 'connection.status') return statusOf(await deps.loadSettings(), deps);
+  if (request.type === 'connection.test') return statusOf({ serverUrl: request.serverUrl.replace(/\/+$/, ''), token: request.token.trim() || null }, deps);
+  if (request.type === 'overlay.enabled') return { enabled: !(await disabledPortals(deps)).has(request.marketplace) };
+  if (request.type === 'listings.lookup' && (await disabledPortals(deps)).has(request.marketplace)) {
+    return { ok: false, problem: 'not-configured', message: 'The onhand overlay is turned off for this portal in the extension options.' };
+  }
   return withServer(deps, (api) => answer(request, api, deps));
 }
 
-async function answer(request: Exclude<BackgroundRequest, { type: 'connection.status' }>, api: ServerApi, deps: BackgroundDeps): Promise<LookupReply | ExplainReply | ActionReply> {
+const disabledPortals = (deps: BackgroundDeps) => deps.loadDisabledPortals?.() ?? Promise.resolve(new Set<Marketplace>());
+
+type ServerRequest = Exclude<BackgroundRequest, { type: 'connection.status' | 'connection.test' | 'overlay.enabled' }>;
+type ServerReply = LookupReply | ExplainReply | ActionReply | SearchCatalogReply | SearchAttentionReply | HistoryReply | SettingsReply;
+
+async function answer(request: ServerRequest, api: ServerApi, deps: BackgroundDeps): Promise<ServerReply> {
   switch (request.type) {
     case 'listings.lookup':
       return { ok: true, data: { rows: await lookupAndReport(request, api, deps.reported ?? defaultReported) } };
+    case 'search.catalog':
+      return { ok: true, data: await api.searchCatalog(request.limit === undefined ? { query: request.query } : { query: request.query, limit: request.limit }) };
+    case 'search.attention':
+      return { ok: true, data: await api.attention() };
+    case 'inventory.history': {
+      const { type: _type, ...input } = request;
+      return { ok: true, data: await api.history(input) };
+    }
+    case 'inventory.adjust': {
+      const { type: _type, ...input } = request;
+      await api.adjust(input);
+      return { ok: true };
+    }
+    case 'settings.get': {
+      const { notCountedAfterDays, inventoryManagedElsewhere } = await api.getSettings();
+      return { ok: true, data: { notCountedAfterDays, inventoryManagedElsewhere } };
+    }
+    case 'settings.update':
+      await api.updateSettings({ notCountedAfterDays: request.notCountedAfterDays, idempotencyKey: request.idempotencyKey });
+      return { ok: true };
     case 'negatives.explain':
       return { ok: true, data: await api.explainNegative({ sku: request.sku, sourceId: request.sourceId }) };
     case 'listings.import':
@@ -114,8 +159,8 @@ function identity(request: LookupRequest, row: { channelSku?: string; externalId
   return JSON.stringify([request.marketplace, request.region ?? '', row.channelSku ?? '', row.externalId ?? '']);
 }
 
-async function connectionStatus(deps: BackgroundDeps): Promise<ConnectionStatus> {
-  const settings = await deps.loadSettings();
+/** Whether a server answers and accepts a token: the saved settings, or ones the options page is about to save. */
+async function statusOf(settings: ConnectionSettings, deps: BackgroundDeps): Promise<ConnectionStatus> {
   const base = { serverUrl: settings.serverUrl, reachable: false, authorized: false, tenantName: null };
   const api = deps.createApi(settings);
   // Both calls go out in one batched request when there is a token.

@@ -1,6 +1,9 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { AttentionBadge } from '../background/attention-badge';
 import { ChangesHub } from '../background/changes-hub';
+import { connectionStorageKeys, loadDisabledPortals } from '../background/overlay-portals';
+import { popupPortName } from '../background/popup-port';
 import { handleBackgroundRequest } from '../background/handle-request';
 import { senderKind } from '../background/sender-check';
 import { createServerApi } from '../background/server-api';
@@ -18,26 +21,41 @@ export default defineBackground(() => {
   browser.storage.local.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => {
     // Older browsers only support this for storage.session; nothing else to do.
   });
-  const deps = { loadSettings, createApi: createServerApi };
+  const deps = { loadSettings, createApi: createServerApi, loadDisabledPortals };
   const hub = new ChangesHub(deps);
+
+  // The toolbar badge counts what needs attention, recounted on every change the live subscription brings.
+  const badge = new AttentionBadge({
+    ...deps,
+    async setBadge({ text, color, title }) {
+      await Promise.all([browser.action.setBadgeText({ text }), browser.action.setBadgeBackgroundColor({ color }), browser.action.setTitle({ title })]);
+    },
+  });
+  hub.listen(() => badge.refresh());
+  void badge.recount();
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
     // Only this extension's own pages and its content scripts on portal pages may use the server connection.
-    if (!senderKind(sender, browser.runtime.id)) return false;
-    void handleBackgroundRequest(message, deps).then(sendResponse);
+    const kind = senderKind(sender, browser.runtime.id);
+    if (!kind) return false;
+    void handleBackgroundRequest(message, deps, kind).then(sendResponse);
     return true; // the reply is sent asynchronously
   });
 
   browser.runtime.onConnect.addListener((port) => {
-    if (port.name !== changesPortName || senderKind(port.sender ?? {}, browser.runtime.id) !== 'content-script') {
+    const kind = senderKind(port.sender ?? {}, browser.runtime.id);
+    const allowed = (port.name === changesPortName && kind === 'content-script') || (port.name === popupPortName && kind === 'extension-page');
+    if (!allowed) {
       port.disconnect();
       return;
     }
-    hub.add(port);
+    hub.add(port, { everything: port.name === popupPortName });
   });
 
-  // Saving other settings in the options page moves the subscription to the new server or token.
-  browser.storage.onChanged.addListener((_changes, area) => {
-    if (area === 'local') hub.restart();
+  // Another server or token in the options moves the subscription there and recounts the badge.
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local' || !Object.keys(changes).some((key) => connectionStorageKeys.includes(key))) return;
+    hub.restart();
+    badge.refresh();
   });
 });

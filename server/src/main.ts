@@ -12,13 +12,20 @@ import { simulatorConnectors } from './marketplace/simulator-accounts';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
- * `onhand serve` (what `pnpm start` runs) and `onhand migrate`. Configuration
+ * `onhand serve` (what `pnpm start` runs) and `onhand migrate`; every other
+ * command is the admin/import CLI (src/cli), which talks to a running server. Configuration
  * comes from the environment: PORT, HOST, DATABASE_URL (PostgreSQL; without
  * it the embedded database in ONHAND_DATA_DIR, default ./.onhand/data),
  * ONHAND_ADMIN_TOKEN, ONHAND_MARKETPLACE_URL, LOG_LEVEL.
  */
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'serve';
+  if (command !== 'serve' && command !== 'migrate') {
+    // Every other command talks to a running server (tenants, tokens, reconcile, import, export, --help).
+    const { runCli } = await import('./cli/main');
+    process.exitCode = await runCli(process.argv.slice(2));
+    return;
+  }
   const log = createLogger();
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir = process.env.ONHAND_DATA_DIR ?? join(repoRoot, '.onhand', 'data');
@@ -28,11 +35,6 @@ async function main(): Promise<void> {
     const applied = await migrateToLatest(database.db);
     await database.close();
     log.info({ applied }, applied.length ? 'migrations applied' : 'database already up to date');
-    return;
-  }
-  if (command !== 'serve') {
-    process.stderr.write(`unknown command ${command}; use: serve | migrate\n`);
-    process.exitCode = 2;
     return;
   }
 

@@ -6,3 +6,4 @@ export * from './admin';
 export * from './messages';
 export * from './orders';
 export * from './listings';
+export * from './search';

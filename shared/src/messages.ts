@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { limits } from './limits';
-import { countrySchema, idSchema, idempotencyKeySchema, quantitySchema, skuSchema } from './common';
+import { countrySchema, deltaSchema, idSchema, idempotencyKeySchema, noteSchema, quantitySchema, skuSchema } from './common';
 import { externalIdentifierSchema, marketplaceSchema, causeSchema } from './orders';
 import { listingsLookupOutput } from './listings';
+import { adjustReasonSchema, historyOutput } from './inventory';
+import { searchAttentionOutput, searchCatalogOutput } from './search';
 
 /**
  * Messages from the extension's content scripts and pages to its background
@@ -46,7 +48,36 @@ export const backgroundRequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('orders.cancel'), orderId: idSchema, lineIds: z.array(idSchema).min(1).max(100).optional(), idempotencyKey: idempotencyKeySchema }),
   z.strictObject({ type: z.literal('sources.enableAutoFulfill'), sourceId: idSchema, idempotencyKey: idempotencyKeySchema }),
   z.strictObject({ type: z.literal('inventory.setQuantity'), sku: skuSchema, sourceId: idSchema, onHand: quantitySchema, idempotencyKey: idempotencyKeySchema }),
+  // Content scripts ask whether the seller wants the overlay on their portal.
+  z.strictObject({ type: z.literal('overlay.enabled'), marketplace: marketplaceSchema }),
+  // The rest are for the extension's own pages (popup, options) only: the background refuses them from content scripts.
+  z.strictObject({ type: z.literal('search.catalog'), query: z.string().max(limits.searchQueryLengthMax), limit: z.number().int().min(1).max(50).optional() }),
+  z.strictObject({ type: z.literal('search.attention') }),
+  z.strictObject({ type: z.literal('inventory.history'), sku: skuSchema, sourceId: idSchema.optional(), limit: z.number().int().min(1).max(limits.historyPageMax).optional() }),
+  z.strictObject({
+    type: z.literal('inventory.adjust'),
+    sku: skuSchema,
+    sourceId: idSchema,
+    delta: deltaSchema,
+    reason: adjustReasonSchema,
+    note: noteSchema.optional(),
+    idempotencyKey: idempotencyKeySchema,
+  }),
+  z.strictObject({ type: z.literal('settings.get') }),
+  z.strictObject({ type: z.literal('settings.update'), notCountedAfterDays: z.number().int().min(1).max(3650), idempotencyKey: idempotencyKeySchema }),
+  /** Checks a server address and token BEFORE they are saved (options page). */
+  z.strictObject({ type: z.literal('connection.test'), serverUrl: z.url({ protocol: /^https?$/ }).max(2000), token: z.string().max(1000) }),
 ]);
+/** Requests only the extension's own pages may send. */
+export const pageOnlyRequestTypes: ReadonlySet<BackgroundRequestType> = new Set([
+  'search.catalog',
+  'search.attention',
+  'inventory.history',
+  'inventory.adjust',
+  'settings.get',
+  'settings.update',
+  'connection.test',
+] as const);
 export type BackgroundRequest = z.infer<typeof backgroundRequestSchema>;
 export type BackgroundRequestType = BackgroundRequest['type'];
 
@@ -83,6 +114,19 @@ export const connectionStatusSchema = z.object({
 });
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 
+const okWith = <T extends z.ZodType>(data: T) => z.union([z.object({ ok: z.literal(true), data }), failureSchema]);
+export const searchCatalogReplySchema = okWith(searchCatalogOutput);
+export type SearchCatalogReply = z.infer<typeof searchCatalogReplySchema>;
+export const searchAttentionReplySchema = okWith(searchAttentionOutput);
+export type SearchAttentionReply = z.infer<typeof searchAttentionReplySchema>;
+export const historyReplySchema = okWith(historyOutput);
+export type HistoryReply = z.infer<typeof historyReplySchema>;
+export const tenantSettingsSchema = z.object({ notCountedAfterDays: z.number().int(), inventoryManagedElsewhere: z.boolean() });
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+export const settingsReplySchema = okWith(tenantSettingsSchema);
+export type SettingsReply = z.infer<typeof settingsReplySchema>;
+export type OverlayEnabledReply = { enabled: boolean };
+
 /** What each request type is answered with. */
 export interface BackgroundReplies {
   'connection.status': ConnectionStatus;
@@ -93,6 +137,14 @@ export interface BackgroundReplies {
   'orders.cancel': ActionReply;
   'sources.enableAutoFulfill': ActionReply;
   'inventory.setQuantity': ActionReply;
+  'overlay.enabled': OverlayEnabledReply;
+  'search.catalog': SearchCatalogReply;
+  'search.attention': SearchAttentionReply;
+  'inventory.history': HistoryReply;
+  'inventory.adjust': ActionReply;
+  'settings.get': SettingsReply;
+  'settings.update': ActionReply;
+  'connection.test': ConnectionStatus;
 }
 
 /**

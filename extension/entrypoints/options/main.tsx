@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ConnectionStatus } from '@onhand/shared';
 import { askBackground } from '../../messaging/ask-background';
 import { ConnectionStatusView } from '../../pages/connection-status-view';
+import { OverlayPortalsSection, TenantSettingsSection } from '../../pages/options-sections';
 import { loadSettings, normaliseServerUrl, saveSettings } from '../../settings/connection-settings';
 import '../../pages/pages.css';
 
@@ -21,6 +22,36 @@ function Options() {
   const [error, setError] = useState<string | null>(null);
   // Counts finished save-and-check rounds, so a person or a test can tell a fresh result from the previous one.
   const [saveCount, setSaveCount] = useState(0);
+  // "Test connection": what the typed address and token would give, before anything is saved.
+  const [testing, setTesting] = useState(false);
+  const [tested, setTested] = useState<ConnectionStatus | null>(null);
+  const [testError, setTestError] = useState<string | null>(null);
+  const [testCount, setTestCount] = useState(0);
+
+  async function onTest(): Promise<void> {
+    const url = normaliseServerUrl(serverUrl);
+    if (!url.ok) {
+      setUrlError(url.message);
+      return;
+    }
+    setUrlError(null);
+    const access = serverAccess(url.url); // asked during the click, like saving
+    setTesting(true);
+    setTested(null);
+    setTestError(null);
+    try {
+      if (!(await access)) {
+        setTestError('onhand needs your permission to reach this server. Test again and allow it.');
+        return;
+      }
+      setTested(await askBackground({ type: 'connection.test', serverUrl: url.url, token: token.trim() }));
+    } catch {
+      setTestError('The onhand extension is not responding. Try reloading this page.');
+    } finally {
+      setTesting(false);
+      setTestCount((n) => n + 1);
+    }
+  }
 
   async function checkConnection(): Promise<void> {
     setStatus(null);
@@ -95,11 +126,24 @@ function Options() {
             onInput={(event) => setToken(event.currentTarget.value)}
           />
         </label>
-        <button type="submit" disabled={saving}>
-          {saving ? 'Saving…' : 'Save and check connection'}
-        </button>
+        <div class="buttons">
+          <button type="submit" disabled={saving}>
+            {saving ? 'Saving…' : 'Save and check connection'}
+          </button>
+          <button type="button" class="secondary" data-action="test" disabled={testing} onClick={() => void onTest()}>
+            {testing ? 'Testing…' : 'Test connection'}
+          </button>
+        </div>
+        {(tested || testError) && (
+          <div class="test-result" data-test-count={testCount}>
+            <p class="test-label">Test (not saved yet):</p>
+            <ConnectionStatusView status={tested} error={testError} />
+          </div>
+        )}
       </form>
       <ConnectionStatusView status={status} error={error} />
+      <OverlayPortalsSection />
+      <TenantSettingsSection ask={askBackground} connected={status?.authorized === true} />
     </main>
   );
 }

@@ -1,36 +1,19 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import type { ConnectionStatus } from '@onhand/shared';
 import { askBackground } from '../../messaging/ask-background';
-import { ConnectionStatusView } from '../../pages/connection-status-view';
-import '../../pages/pages.css';
+import { popupPortName } from '../../background/popup-port';
+import { PopupApp, type ConnectLive } from '../../popup/popup-app';
+import '../../popup/popup.css';
 
-/** The toolbar popup: is onhand connected, to which account, and how to fix it when not. */
-function Popup() {
-  const [status, setStatus] = useState<ConnectionStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    askBackground({ type: 'connection.status' }).then(setStatus, () =>
-      setError('The onhand extension is not responding. Try reopening this window.'),
-    );
-  }, []);
-
-  return (
-    <main>
-      <h1>
-        <span class="brand">onhand</span>
-      </h1>
-      <ConnectionStatusView status={status} error={error} />
-      <p>
-        <a href="#" onClick={(event) => { event.preventDefault(); void browser.runtime.openOptionsPage(); }}>
-          Connection settings
-        </a>
-      </p>
-    </main>
-  );
-}
+/** The background tells the open popup about every change, so what it shows stays current. */
+const connectLive: ConnectLive = ({ onChanged, onClosed }) => {
+  const port = browser.runtime.connect({ name: popupPortName });
+  port.onMessage.addListener((message: unknown) => {
+    if ((message as { type?: unknown } | null)?.type === 'changed') onChanged();
+  });
+  port.onDisconnect.addListener(() => onClosed());
+  return () => port.disconnect();
+};
 
 const app = document.getElementById('app');
-if (app) render(<Popup />, app);
+if (app) render(<PopupApp ask={askBackground} connectLive={connectLive} openOptions={() => void browser.runtime.openOptionsPage()} />, app);

@@ -81,7 +81,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         feed,
         afterMutation: () => {
           feed.changed();
-          drainer.wake();
+          // Without a connector, pushes wait in the outbox (not marked failed).
+          if (options.connectorFor) drainer.wake();
         },
         // EventSource cannot send headers: subscriptions may pass the token as a connection parameter.
         bearerToken: bearerTokenOf(req) ?? tokenParam(info.connectionParams),

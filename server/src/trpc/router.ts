@@ -4,6 +4,7 @@ import { tenantEvents } from '../live/subscription';
 import { adminRouter } from './routers/admin';
 import { productsRouter, sourcesRouter } from './routers/catalog';
 import { inventoryRouter } from './routers/inventory';
+import { searchRouter } from './routers/search';
 import { channelsRouter, listingsRouter, negativesRouter, ordersRouter, settingsRouter } from './routers/orders';
 import { publicProcedure, router, sellerProcedure } from './init';
 
@@ -42,6 +43,7 @@ export const appRouter = router({
   settings: settingsRouter,
   negatives: negativesRouter,
   admin: adminRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,10 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { ReconcileMismatch, Role } from '@onhand/shared';
+import type { ReconcileOutput, Role } from '@onhand/shared';
 import type { Db } from '../db/database';
 import { balancesDisagreeingWithLedger } from '../db/repositories/ledger';
+import { setTenantStatus } from '../db/repositories/admin-ops';
 import { findTenant, insertTenant, listTenants } from '../db/repositories/tenants';
 import { findActiveTokenByHash, findTokenByHash, insertToken, listTokens, revokeToken } from '../db/repositories/tokens';
 import { notFound } from '../errors';
+import { reconcilePublishing } from './admin-reconcile';
 
 /**
  * Tokens carry 256 random bits after a prefix that says what they are
@@ -69,15 +71,34 @@ export async function authenticate(db: Db, token: string) {
   return findActiveTokenByHash(db, hashToken(token));
 }
 
-/** Recomputes every balance from its ledger; a mismatch is a bug to report. */
-export async function reconcile(db: Db, tenantId?: string): Promise<{ checked: number; mismatches: ReconcileMismatch[] }> {
+/**
+ * Recomputes every balance from its ledger (a mismatch is a bug to report,
+ * never repaired here), and every published listing's quantity from the
+ * rules (repaired on request: `repair` re-records the right quantity and
+ * queues it for the marketplace).
+ */
+export async function reconcile(db: Db, input: { tenantId?: string | undefined; repair?: boolean | undefined } = {}): Promise<ReconcileOutput> {
+  const { tenantId } = input;
   if (tenantId !== undefined && !(await findTenant(db, tenantId))) throw notFound('tenant', 'tenantId');
   const { checked, mismatches } = await balancesDisagreeingWithLedger(db, tenantId);
+  const publishing = await reconcilePublishing(db, { tenantId, repair: input.repair ?? false });
   return {
     checked,
     mismatches: mismatches.flatMap((m) => [
       ...(m.onHand !== m.onHandLedger ? [{ tenantId: m.tenantId, sourceId: m.sourceId, sku: m.sku, bucket: 'on_hand' as const, balance: m.onHand, ledgerSum: m.onHandLedger }] : []),
       ...(m.committed !== m.committedLedger ? [{ tenantId: m.tenantId, sourceId: m.sourceId, sku: m.sku, bucket: 'committed' as const, balance: m.committed, ledgerSum: m.committedLedger }] : []),
     ]),
+    publishing,
   };
+}
+
+/**
+ * Suspends or resumes a tenant. Authentication reads the tenant's status on
+ * every request (no token cache), so its seller tokens are refused from the
+ * next request on.
+ */
+export async function setTenantSuspended(db: Db, tenantId: string, suspended: boolean): Promise<{ tenantId: string; status: 'active' | 'suspended' }> {
+  const status = suspended ? 'suspended' : 'active';
+  if (!(await setTenantStatus(db, tenantId, status))) throw notFound('tenant', 'tenantId');
+  return { tenantId, status };
 }

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../src/testing';
+import { createSeller, databaseKinds, freshDatabase, type SellerFixture } from './support/harness';
+import { order, sellerWithChannel } from './support/orders';
+
+describe.each(databaseKinds)('search.catalog and search.attention on %s', (kind) => {
+  let db: TestDatabase;
+  let seller: SellerFixture;
+  let other: SellerFixture;
+  let channelId: string;
+  let listings: Record<string, string>;
+
+  beforeAll(async () => {
+    db = await freshDatabase(kind);
+    seller = await createSeller(db, 'Searcher');
+    other = await createSeller(db, 'Neighbour');
+    // eBay sells from MF only, so an order for TEE (no MF stock) takes MF negative.
+    ({ channelId, listings } = await sellerWithChannel(seller, { sourceIds: [seller.sources.MF], skus: ['MUG-11', 'TEE-M', 'XMUG'] }));
+    await seller.api.products.upsert({ sku: 'LAMP', title: 'Desk lamp with mug holder', idempotencyKey: 'p-lamp' });
+    await seller.api.products.upsert({ sku: '100%_COTTON', title: 'Literal percent', idempotencyKey: 'p-pct' });
+    await seller.api.inventory.setQuantity({ sku: 'MUG-11', sourceId: seller.sources.MF, onHand: 7, idempotencyKey: 'q1' });
+    await seller.api.inventory.setQuantity({ sku: 'MUG-11', sourceId: seller.sources.FBA, onHand: 3, idempotencyKey: 'q2' });
+    await seller.api.orders.ingest(order(channelId, [{ sku: 'TEE-M', quantity: 2 }]));
+    await seller.api.listings.reportSeen({ marketplace: 'ebay', rows: [{ channelSku: 'OLD-LISTING', externalId: 'item-OLD', title: 'Old listing' }] });
+    await other.api.products.upsert({ sku: 'MUG-OTHER', title: 'Another tenant mug', idempotencyKey: 'p-o' });
+  });
+  afterAll(async () => db?.close());
+
+  it('finds by SKU prefix first, then substring in SKU and title, over the tenant only', async () => {
+    const { results } = await seller.api.search.catalog({ query: 'mug' });
+    expect(results.map((r) => r.sku)).toEqual(['MUG-11', 'LAMP', 'XMUG']);
+    expect(results[0]).toMatchObject({ matchedOn: 'sku', title: 'Product MUG-11', isBundle: false, totalAvailable: 10 });
+    expect(results[1]?.matchedOn).toBe('title');
+    const mf = results[0]?.sources.find((s) => s.sourceId === seller.sources.MF);
+    expect(mf).toMatchObject({ sourceName: 'MF', kind: 'merchant', onHand: 7, committed: 0, available: 7 });
+  });
+
+  it('finds by a listing identifier (channel SKU or marketplace id) and shows each listing with what it publishes', async () => {
+    const { results } = await seller.api.search.catalog({ query: 'item-MUG' });
+    expect(results.map((r) => r.sku)).toEqual(['MUG-11']);
+    expect(results[0]?.matchedOn).toBe('listing');
+    expect(results[0]?.listings).toEqual([
+      expect.objectContaining({ listingId: listings['MUG-11'], channelId, marketplace: 'ebay', status: 'tracked', channelSku: 'EBAY-MUG-11', externalId: 'item-MUG-11', publishedQuantity: 7 }),
+    ]);
+    expect((await seller.api.search.catalog({ query: 'EBAY-TEE' })).results.map((r) => r.sku)).toEqual(['TEE-M']);
+  });
+
+  it('warns about negatives per source, matches %, _ literally, and answers an empty query with nothing', async () => {
+    const [tee] = (await seller.api.search.catalog({ query: 'TEE-M' })).results;
+    expect(tee?.warnings).toEqual([expect.objectContaining({ code: 'NEGATIVE', sourceId: seller.sources.MF })]);
+    expect(tee?.sources.find((s) => s.sourceId === seller.sources.MF)).toMatchObject({ onHand: 0, committed: 2, available: -2 });
+    expect((await seller.api.search.catalog({ query: '100%_' })).results.map((r) => r.sku)).toEqual(['100%_COTTON']);
+    expect((await seller.api.search.catalog({ query: '%' })).results.map((r) => r.sku)).toEqual(['100%_COTTON']);
+    expect((await seller.api.search.catalog({ query: '   ' })).results).toEqual([]);
+    expect((await seller.api.search.catalog({ query: 'M', limit: 2 })).results).toHaveLength(2);
+    expect((await other.api.search.catalog({ query: 'mug' })).results.map((r) => r.sku)).toEqual(['MUG-OTHER']);
+  });
+
+  it('rejects unknown keys and over-long queries', async () => {
+    await expect(seller.api.search.catalog({ query: 'x', extra: 1 } as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(seller.api.search.catalog({ query: 'x'.repeat(201) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('lists everything that needs attention, with counts: negatives with causes, untracked listings, failed pushes', async () => {
+    await db.db
+      .updateTable('listing_pushes')
+      .set({ state: 'failed', last_error: 'marketplace said <b>no</b>' })
+      .where('tenant_id', '=', seller.tenantId)
+      .where('listing_id', '=', listings['MUG-11']!)
+      .execute();
+    const attention = await seller.api.search.attention();
+    expect(attention.counts).toEqual({ negatives: 1, untracked: 1, failedPushes: 1, total: 3 });
+    expect(attention.negatives).toEqual([
+      expect.objectContaining({ sku: 'TEE-M', title: 'Product TEE-M', sourceId: seller.sources.MF, sourceName: 'MF', available: -2, since: expect.any(String) }),
+    ]);
+    expect(attention.negatives[0]?.causes?.[0]?.remedies.map((r) => r.action)).toContain('SET_QUANTITY');
+    expect(attention.untracked).toEqual([expect.objectContaining({ channelId, marketplace: 'ebay', channelSku: 'OLD-LISTING', externalId: 'item-OLD', title: 'Old listing' })]);
+    expect(attention.failedPushes).toEqual([expect.objectContaining({ listingId: listings['MUG-11'], sku: 'MUG-11', error: 'marketplace said <b>no</b>' })]);
+    const [mug] = (await seller.api.search.catalog({ query: 'MUG-11' })).results;
+    expect(mug?.warnings).toEqual([expect.objectContaining({ code: 'PUSH_FAILED', listingId: listings['MUG-11'] })]);
+
+    // Fixing the causes empties the list.
+    await seller.api.inventory.setQuantity({ sku: 'TEE-M', sourceId: seller.sources.MF, onHand: 2, idempotencyKey: 'fix-tee' });
+    await seller.api.listings.import({ listingId: attention.untracked[0]!.listingId, idempotencyKey: 'imp' });
+    expect((await seller.api.search.attention()).counts).toMatchObject({ negatives: 0, untracked: 0 });
+    expect((await other.api.search.attention()).counts.total).toBe(0);
+  });
+});
