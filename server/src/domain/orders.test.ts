@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedFulfillmentCenter, orderStatus, planCancel, planSendToFulfillmentCenter, planShip, type FulfillmentCenterFacts, type LineFacts } from './orders';
+import { chooseFulfillmentCenter, expectedFulfillmentCenter, orderStatus, planCancel, planSendToFulfillmentCenter, planShip, type FulfillmentCenterFacts, type LineFacts } from './orders';
 
 const line = (over: Partial<LineFacts> = {}): LineFacts => ({
   lineId: 'L1',
@@ -54,5 +54,19 @@ describe('order status and expected FC', () => {
     expect(expectedFulfillmentCenter({ sourceId: 'MF', reason: 'AUTO_FULFILL_OFF', trace: [{ sourceId: 'FBA', skipped: 'AUTO_FULFILL_OFF' }] }, kindOf)).toBe('FBA');
     expect(expectedFulfillmentCenter({ sourceId: 'MF', reason: 'FULFILLMENT_CENTER_CANNOT_FILL', trace: [{ sourceId: 'MF', skipped: 'INSUFFICIENT_QUANTITY' }, { sourceId: 'FBA', skipped: 'DOES_NOT_SHIP_TO_DESTINATION' }] }, kindOf)).toBe('FBA');
     expect(expectedFulfillmentCenter({ sourceId: 'MF', reason: 'OVERSOLD', trace: [] }, kindOf)).toBeUndefined();
+  });
+});
+
+describe('choosing the FC for a line sent without one', () => {
+  const deliverr = fba({ sourceId: 'DLV', name: 'Deliverr', kind: 'deliverr', shipsTo: [] });
+  const rows = [
+    { rule: 'the expected FC when it can fill', run: () => chooseFulfillmentCenter(line(), 'FBA', [deliverr, fba()], 'US'), expected: 'FBA' },
+    { rule: 'another FC when the expected one does not ship there', run: () => chooseFulfillmentCenter(line(), 'FBA', [fba(), deliverr], 'DE'), expected: 'DLV' },
+    { rule: 'the first FC that can fill when none was expected', run: () => chooseFulfillmentCenter(line(), null, [fba(), deliverr], 'US'), expected: 'FBA' },
+    { rule: 'none when no FC has the units', run: () => chooseFulfillmentCenter(line({ allocations: [{ sourceId: 'MF', sku: 'MUG', quantity: 9 }] }), null, [fba(), deliverr], 'US'), expected: undefined },
+    { rule: 'never a merchant source', run: () => chooseFulfillmentCenter(line(), null, [fba({ sourceId: 'MF2', kind: 'merchant' })], 'US'), expected: undefined },
+  ] as const;
+  it.each(rows)('$rule', ({ run, expected }) => {
+    expect(run()).toBe(expected);
   });
 });

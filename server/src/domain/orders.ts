@@ -126,3 +126,22 @@ export function orderStatus(states: readonly LineState[]): 'open' | 'shipped' | 
   if (states.every((s) => s === 'cancelled' || s === 'shipped')) return 'shipped';
   return 'open';
 }
+
+/**
+ * Which fulfillment center a line sent without a named FC goes to: the one
+ * routing expected, when it can take the line now (it may be the very FC
+ * that could not ship there), else the first FC (in the order given) that
+ * ships to the destination and has the units.
+ */
+export function chooseFulfillmentCenter(
+  line: Pick<LineFacts, 'allocations'>,
+  expectedSourceId: string | null,
+  candidates: readonly FulfillmentCenterFacts[],
+  shipToCountry: string,
+): string | undefined {
+  const fcs = candidates.filter((c) => c.kind !== 'merchant' && !c.isDefault);
+  const canFill = (fc: FulfillmentCenterFacts) =>
+    (fc.shipsTo.length === 0 || fc.shipsTo.includes(shipToCountry)) && line.allocations.every((a) => (fc.availableBySku.get(a.sku) ?? 0) >= a.quantity);
+  const expected = fcs.find((fc) => fc.sourceId === expectedSourceId);
+  return expected && canFill(expected) ? expected.sourceId : fcs.find(canFill)?.sourceId;
+}

@@ -3,7 +3,7 @@ import type { Order, ordersCancelInput, ordersListInput, ordersMarkShippedInput,
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database';
 import { available } from '../domain/ledger';
-import { orderStatus, planCancel, planSendToFulfillmentCenter, planShip, type LineFacts } from '../domain/orders';
+import { chooseFulfillmentCenter, orderStatus, planCancel, planSendToFulfillmentCenter, planShip, type LineFacts } from '../domain/orders';
 import type { Rejection } from '../domain/result';
 import { balanceKeyString, lockBalances } from '../db/repositories/balances';
 import { findChannel } from '../db/repositories/channels';
@@ -157,12 +157,8 @@ export async function sendToFulfillmentCenter(scope: TenantScope, input: z.infer
 
       for (const f of facts) {
         const line = chosen.find((l) => l.id === f.lineId)!;
-        // The FC routing expected comes first, but only if it can take the
-        // line now (it may be the very FC that could not ship there).
-        const canFill = (fc: (typeof fcs)[number]) =>
-          (fc.shipsTo.length === 0 || fc.shipsTo.includes(order.shipToCountry)) && f.allocations.every((a) => (availableAt(fc.sourceId).get(a.sku) ?? 0) >= a.quantity);
-        const expected = fcs.find((fc) => fc.sourceId === line.expectedSourceId);
-        const targetId = input.sourceId ?? (expected && canFill(expected) ? expected.sourceId : fcs.find(canFill)?.sourceId);
+        const candidates = fcs.map((fc) => ({ ...fc, availableBySku: availableAt(fc.sourceId) }));
+        const targetId = input.sourceId ?? chooseFulfillmentCenter(f, line.expectedSourceId, candidates, order.shipToCountry);
         const target = sources.find((s) => s.sourceId === targetId);
         if (!target) throw badRequest('sourceId', 'no fulfillment center ships there with the units; name one', 'NO_FULFILLMENT_CENTER_CAN_FILL');
         const decision = planSendToFulfillmentCenter(f, defaultSource.sourceId, { ...target, availableBySku: availableAt(target.sourceId) }, order.shipToCountry);
