@@ -111,7 +111,7 @@ describe('onhand CLI end to end against a running server', () => {
     const rerun = await cli(server, sellerToken, '--json', 'import', csvPath, '--source', 'MF', '--good-rows-only');
     expect(rerun.code).toBe(0);
     expect(await ledgerCount()).toBe(expected.size);
-  });
+  }, 400_000);
 
   it('the ledger export round-trips what was imported, as JSON lines and as CSV', async () => {
     const jsonl = join(dir, 'ledger.jsonl');

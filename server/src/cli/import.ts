@@ -218,7 +218,9 @@ async function knownProducts(api: ApiClient, skus: readonly string[]): Promise<M
 
 /** Rows go out in batches of one HTTP request each, a few requests at a time. */
 const batchRows = 100;
-const requestsInFlight = 4;
+// The server takes concurrent requests well (a pool of 20); a few more in
+// flight keep it busy while each request waits on the database.
+const requestsInFlight = 12;
 
 async function finish(api: ApiClient, out: Output, path: string, file: CsvFile, planned: PlannedRow[], bad: BadRow[], goodRowsOnly: boolean, started: number): Promise<ImportReport> {
   bad.sort((a, b) => a.line - b.line);
