@@ -182,6 +182,23 @@ describe.each(databaseKinds)('orders and "why is this negative?" on %s', (kind) 
     expect((await stockOf(seller, 'PEN')).MF).toMatchObject({ onHand: 10, committed: 2 });
   });
 
+  it('a line held as unmatched is routed once its listing is known, and only once', async () => {
+    const seller = await createSeller(db, 'Rematch');
+    const { channelId } = await sellerWithChannel(seller, { sourceIds: [seller.sources.MF], skus: ['KNOWN'] });
+    await seller.api.inventory.setQuantity({ sku: 'KNOWN', sourceId: seller.sources.MF, onHand: 5, idempotencyKey: 'mf-5' });
+    const placed = await seller.api.orders.ingest({ ...order(channelId, [{ sku: 'KNOWN', quantity: 1 }]), lines: [{ externalLineId: '1', channelSku: 'EBAY-LATER', quantity: 2 }] });
+    expect(placed.lines[0]).toMatchObject({ state: 'unmatched', reason: 'UNMATCHED' });
+    // Nothing to match yet: the line stays held, nothing moves.
+    expect((await seller.api.orders.rematch({ orderId: placed.orderId, idempotencyKey: 'rm-0' })).lines[0]?.state).toBe('unmatched');
+    await seller.api.products.upsert({ sku: 'LATER', title: 'Later', idempotencyKey: 'p-later' });
+    await seller.api.inventory.setQuantity({ sku: 'LATER', sourceId: seller.sources.MF, onHand: 3, idempotencyKey: 'later-3' });
+    await seller.api.listings.upsert({ channelId, sku: 'LATER', channelSku: 'EBAY-LATER', fulfilledBy: 'merchant', status: 'tracked', idempotencyKey: 'l-later' });
+    const rematched = await seller.api.orders.rematch({ orderId: placed.orderId, idempotencyKey: 'rm-1' });
+    expect(rematched.lines[0]).toMatchObject({ state: 'allocated', sku: 'LATER', sourceId: seller.sources.MF, reason: 'ROUTED_TO_SOURCE' });
+    await seller.api.orders.rematch({ orderId: placed.orderId, idempotencyKey: 'rm-2' });
+    expect((await stockOf(seller, 'LATER')).MF).toMatchObject({ onHand: 3, committed: 2, available: 1 });
+  });
+
   it('refuses bad orders naming the field, writing nothing', async () => {
     const seller = await createSeller(db, 'Bad orders');
     const { channelId } = await sellerWithChannel(seller, { sourceIds: [seller.sources.MF], skus: ['X1'] });

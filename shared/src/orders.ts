@@ -147,6 +147,8 @@ export const ordersMarkShippedInput = z.strictObject({
   idempotencyKey: idempotencyKeySchema,
 });
 
+export const ordersRematchInput = z.strictObject({ orderId: idSchema, idempotencyKey: idempotencyKeySchema });
+
 export const ordersGetInput = z.strictObject({ orderId: idSchema });
 export const ordersListInput = z
   .strictObject({

@@ -240,3 +240,21 @@ export async function listOrders(db: DbOrTrx, tenantId: string, filter: { status
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
   return rows.map((r) => ({ ...toOrderRow(r), createdAt: r.created_at_text }));
 }
+
+/** Writes a line's routing anew (a held, unmatched line that now matched). */
+export async function rewriteRoutedLine(db: DbOrTrx, tenantId: string, line: LineRow): Promise<void> {
+  await db
+    .updateTable('order_lines')
+    .set({
+      listing_id: line.listingId,
+      sku: line.sku,
+      source_id: line.sourceId,
+      reason: line.reason,
+      trace: JSON.stringify(line.trace),
+      expected_source_id: line.expectedSourceId,
+      state: line.state,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', line.id)
+    .execute();
+}

@@ -13,13 +13,14 @@ import {
   ordersIngestInput,
   ordersListInput,
   ordersMarkShippedInput,
+  ordersRematchInput,
   ordersSendToFulfillmentCenterInput,
   settingsUpdateInput,
 } from '@onhand/shared';
 import { listChannels } from '../../db/repositories/channels';
 import { createChannel, readSettings, updateChannelSources, updateSettings, upsertListing } from '../../usecases/channels';
 import { cancelOrder, getOrder, listOrdersPage, markShipped, sendToFulfillmentCenter } from '../../usecases/order-lifecycle';
-import { ingestOrder } from '../../usecases/orders';
+import { ingestOrder, rematchOrder } from '../../usecases/orders';
 import { importListing, lookupListings, reportSeenListings, setRules } from '../../usecases/listings';
 import { explainNegativeBalance, listNegatives } from '../../usecases/negatives';
 import { router, sellerProcedure } from '../init';
@@ -45,6 +46,7 @@ export const ordersRouter = router({
   cancel: sellerProcedure.input(ordersCancelInput).mutation(({ ctx, input }) => cancelOrder(ctx.scope, input)),
   sendToFulfillmentCenter: sellerProcedure.input(ordersSendToFulfillmentCenterInput).mutation(({ ctx, input }) => sendToFulfillmentCenter(ctx.scope, input)),
   markShipped: sellerProcedure.input(ordersMarkShippedInput).mutation(({ ctx, input }) => markShipped(ctx.scope, input)),
+  rematch: sellerProcedure.input(ordersRematchInput).mutation(({ ctx, input }) => rematchOrder(ctx.scope, input)),
   get: sellerProcedure.input(ordersGetInput).query(({ ctx, input }) => getOrder(ctx.scope, input.orderId)),
   list: sellerProcedure.input(ordersListInput).query(({ ctx, input }) => listOrdersPage(ctx.scope, input)),
 });
