@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   // marketplace simulator started here (ONHAND_MARKETPLACE_URL=none: nowhere).
   let marketplaceUrl = process.env.ONHAND_MARKETPLACE_URL;
   let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
+  const webhookSecret = randomBytes(32).toString('base64url');
   if (!marketplaceUrl) {
     simulator = await startSimulator({ port: Number(process.env.ONHAND_SIMULATOR_PORT ?? port + 1) });
     marketplaceUrl = simulator.url;
@@ -57,7 +59,16 @@ async function main(): Promise<void> {
     adminToken: process.env.ONHAND_ADMIN_TOKEN || undefined,
     logger: log,
     connectorFor: marketplaceUrl === 'none' ? undefined : simulatorConnectors(marketplaceUrl),
+    simulatorWebhookSecret: simulator ? webhookSecret : undefined,
   });
+  // The local simulator's orders come back to this server, as a marketplace's would.
+  if (simulator) {
+    await fetch(`${simulator.url}/admin/config`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ webhookUrl: `${server.url}/webhooks/simulator`, webhookHeaders: { Authorization: `Bearer ${webhookSecret}` } }),
+    });
+  }
   log.info({ url: server.url, database: server.databaseKind, location: server.databaseLocation }, 'onhand server listening');
   printWelcome(server.url, server.demo?.sellerToken, server.databaseKind === 'pglite' ? dirname(dataDir) : undefined);
 

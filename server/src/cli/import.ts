@@ -218,9 +218,21 @@ async function knownProducts(api: ApiClient, skus: readonly string[]): Promise<M
 
 /** Rows go out in batches of one HTTP request each, a few requests at a time. */
 const batchRows = 100;
-// The server takes concurrent requests well (a pool of 20); a few more in
-// flight keep it busy while each request waits on the database.
-const requestsInFlight = 12;
+const requestsInFlight = 4;
+/** A row the server refused as busy (TOO_MANY_REQUESTS) is tried again, this many times, backing off. */
+const busyRetries = 6;
+
+async function writeWithRetry(row: PlannedRow, api: ApiClient): Promise<unknown> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await row.write(api);
+    } catch (error) {
+      const busy = (error as { data?: { code?: string } } | undefined)?.data?.code === 'TOO_MANY_REQUESTS';
+      if (!busy || attempt >= busyRetries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
+}
 
 async function finish(api: ApiClient, out: Output, path: string, file: CsvFile, planned: PlannedRow[], bad: BadRow[], goodRowsOnly: boolean, started: number): Promise<ImportReport> {
   bad.sort((a, b) => a.line - b.line);
@@ -237,7 +249,7 @@ async function finish(api: ApiClient, out: Output, path: string, file: CsvFile, 
     while (next < planned.length) {
       const batch = planned.slice(next, next + batchRows);
       next += batch.length;
-      const results = await Promise.allSettled(batch.map((row) => row.write(api)));
+      const results = await Promise.allSettled(batch.map((row) => writeWithRetry(row, api)));
       results.forEach((result, i) => {
         if (result.status === 'fulfilled') report.accepted += 1;
         else {

@@ -12,6 +12,7 @@ import { seedDemoIfEmpty, type DemoTenant } from '../seed/demo';
 import { ensureAdminToken } from '../usecases/admin';
 import { appRouter } from '../trpc/router';
 import { ChangeFeed } from '../live/change-feed';
+import { receiveSimulatorNotification } from '../marketplace/simulator-receiver';
 import { PushDrainer } from '../outbox/drainer';
 import type { ConnectorLookup } from '../outbox/drainer';
 import { handleAdminHttp } from '../usecases/admin-http';
@@ -30,6 +31,8 @@ export interface StartServerOptions {
   logger?: Logger;
   /** The connector that pushes published quantities to each marketplace; none means pushes wait. */
   connectorFor?: ConnectorLookup;
+  /** Accept order notifications from the marketplace simulator at POST /webhooks/simulator with this bearer secret. */
+  simulatorWebhookSecret?: string | undefined;
 }
 
 export interface RunningServer {
@@ -96,6 +99,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       res.once('finish', () => httpMetrics.record(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
       if (req.url?.startsWith('/trpc/')) {
         trpcHandler(req, res);
+        return;
+      }
+      if (req.method === 'POST' && req.url === '/webhooks/simulator' && options.simulatorWebhookSecret) {
+        receiveSimulatorNotification(database.db, options.simulatorWebhookSecret, req, res, () => {
+          feed.changed();
+          if (options.connectorFor) drainer.wake();
+        }).catch((error: unknown) => {
+          log.error({ err: error }, 'simulator notification failed');
+          if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'try again' }));
+        });
         return;
       }
       // /healthz, /metrics and the streamed ledger export.

@@ -20,6 +20,11 @@ export async function inTransaction<T>(db: Db, work: (trx: Transaction<Database>
     try {
       return await db.transaction().execute(work);
     } catch (error) {
+      // Every connection busy for longer than the pool waits: overload, told
+      // to the client as such (retry later), never as an internal error.
+      if (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
+        throw new AppError('TOO_MANY_REQUESTS', 'the server is busy; retry with the same idempotencyKey');
+      }
       const code = (error as { code?: unknown }).code;
       if (typeof code !== 'string' || !retryableCodes.has(code)) throw error;
       if (attempt >= attemptsMax) {
