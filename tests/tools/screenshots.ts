@@ -28,6 +28,14 @@ try {
   await popup.goto(`chrome-extension://${env.extensionId}/popup.html`);
   await new Promise((r) => setTimeout(r, 1500));
   await popup.screenshot({ path: join(outDir, 'popup.png') as `${string}.png` });
+  // Search as a seller types it, then the first result's detail.
+  await popup.keyboard.type('demo');
+  await new Promise((r) => setTimeout(r, 1500));
+  await popup.screenshot({ path: join(outDir, 'popup-search.png') as `${string}.png` });
+  await popup.keyboard.press('ArrowDown');
+  await popup.keyboard.press('Enter');
+  await new Promise((r) => setTimeout(r, 1500));
+  await popup.screenshot({ path: join(outDir, 'popup-detail.png') as `${string}.png` });
   process.stdout.write(`screenshots written to ${outDir}\n`);
 } finally {
   await env.close();
