@@ -1,6 +1,5 @@
-import { createPostgresDatabase } from '@onhand/server/testing';
 import pg from 'pg';
-import { apiClient, benchDatabaseUrl, fmt, pgbenchTps, spawnServer, throughput } from './support';
+import { benchWorld, fmt, pgbenchTps, throughput } from './support';
 
 /**
  * Issue 3: adjustments per second through the HTTP API on PostgreSQL with 16
@@ -9,16 +8,11 @@ import { apiClient, benchDatabaseUrl, fmt, pgbenchTps, spawnServer, throughput }
  */
 export async function benchLedger(options: { seconds: number }): Promise<string[]> {
   const clients = 16;
-  const database = await createPostgresDatabase(benchDatabaseUrl);
-  const server = await spawnServer({ DATABASE_URL: database.databaseUrl });
+  const world = await benchWorld();
   try {
-    const admin = apiClient(server.url, server.adminToken);
-    const { tenantId } = await admin.admin.tenants.create.mutate({ name: 'Bench seller' });
-    const { token } = await admin.admin.tokens.issue.mutate({ tenantId, role: 'seller', label: 'bench' });
-    const seller = apiClient(server.url, token);
-    const mf = await seller.sources.create.mutate({ name: 'MF', kind: 'merchant', isDefault: true, idempotencyKey: 'mf' });
+    const { admin, seller, tenantId, mf } = world;
     // 10,000 products straight into the table: setup, not what is measured.
-    const client = new pg.Client({ connectionString: database.databaseUrl });
+    const client = new pg.Client({ connectionString: world.databaseUrl });
     await client.connect();
     await client.query(
       `insert into products (tenant_id, sku, title) select $1, 'BENCH-' || g, 'Bench product ' || g from generate_series(1, 10000) g`,
@@ -34,7 +28,7 @@ export async function benchLedger(options: { seconds: number }): Promise<string[
       seller.inventory.adjust.mutate({ sku: 'BENCH-1', sourceId: mf.sourceId, delta: 1, reason: 'received', idempotencyKey: `h-${run}-${i}` }),
     );
     const reconciled = await admin.admin.reconcile.mutate({ tenantId });
-    const tps = pgbenchTps(database.databaseUrl, clients, options.seconds);
+    const tps = pgbenchTps(world.databaseUrl, clients, options.seconds);
     return [
       `ledger: adjustments/s through HTTP on PostgreSQL, ${clients} clients, ${options.seconds}s each`,
       `  pgbench TPC-B-like (same server, same run): ${fmt(tps)} TPS`,
@@ -43,7 +37,6 @@ export async function benchLedger(options: { seconds: number }): Promise<string[
       `  reconcile afterwards: ${reconciled.checked} balances checked, ${reconciled.mismatches.length} mismatches`,
     ];
   } finally {
-    await server.stop();
-    await database.drop();
+    await world.close();
   }
 }

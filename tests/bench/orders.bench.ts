@@ -1,6 +1,5 @@
-import { createPostgresDatabase } from '@onhand/server/testing';
 import pg from 'pg';
-import { apiClient, benchDatabaseUrl, fmt, pgbenchTps, spawnServer, throughput } from './support';
+import { benchWorld, fmt, pgbenchTps, throughput } from './support';
 
 const skuCount = 10_000;
 
@@ -11,19 +10,14 @@ const skuCount = 10_000;
  */
 export async function benchOrders(options: { seconds: number }): Promise<string[]> {
   const clients = 16;
-  const database = await createPostgresDatabase(benchDatabaseUrl);
-  const server = await spawnServer({ DATABASE_URL: database.databaseUrl });
+  const world = await benchWorld();
   try {
-    const admin = apiClient(server.url, server.adminToken);
-    const { tenantId } = await admin.admin.tenants.create.mutate({ name: 'Bench seller' });
-    const { token } = await admin.admin.tokens.issue.mutate({ tenantId, role: 'seller', label: 'bench' });
-    const seller = apiClient(server.url, token);
-    const mf = await seller.sources.create.mutate({ name: 'MF', kind: 'merchant', isDefault: true, idempotencyKey: 'mf' });
+    const { admin, seller, tenantId, mf } = world;
     const fba = await seller.sources.create.mutate({ name: 'FBA', kind: 'fba', autoFulfill: true, shipsTo: ['US'], idempotencyKey: 'fba' });
     const channel = await seller.channels.create.mutate({ marketplace: 'ebay', region: 'US', name: 'eBay US', sourceIds: [fba.sourceId, mf.sourceId] });
     // Catalogue, listings and opening stock straight into the tables (with
     // the ledger entries that explain the stock): setup, not what is measured.
-    const client = new pg.Client({ connectionString: database.databaseUrl });
+    const client = new pg.Client({ connectionString: world.databaseUrl });
     await client.connect();
     await client.query(`insert into products (tenant_id, sku, title) select $1, 'B-' || g, 'Bench ' || g from generate_series(1, ${skuCount}) g`, [tenantId]);
     await client.query(
@@ -56,7 +50,7 @@ export async function benchOrders(options: { seconds: number }): Promise<string[
     const spread = await throughput(clients, options.seconds * 1000, (_, i) => place(i, (line) => 1 + ((i * 7919 + line * 104729) % skuCount)));
     const hot = await throughput(clients, options.seconds * 1000, (_, i) => place(1_000_000 + i, () => 1));
     const reconciled = await admin.admin.reconcile.mutate({ tenantId });
-    const tps = pgbenchTps(database.databaseUrl, clients, options.seconds);
+    const tps = pgbenchTps(world.databaseUrl, clients, options.seconds);
     return [
       `orders: orders ingested/s through HTTP on PostgreSQL, ${clients} clients, 1–3 lines, ${options.seconds}s each`,
       `  pgbench TPC-B-like (same server, same run): ${fmt(tps)} TPS`,
@@ -65,7 +59,6 @@ export async function benchOrders(options: { seconds: number }): Promise<string[
       `  reconcile afterwards: ${reconciled.checked} balances checked, ${reconciled.mismatches.length} mismatches`,
     ];
   } finally {
-    await server.stop();
-    await database.drop();
+    await world.close();
   }
 }

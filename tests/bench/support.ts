@@ -115,3 +115,36 @@ export function percentile(sortedMs: number[], p: number): number {
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/**
+ * A fresh PostgreSQL database with the server running on it, an admin, and a
+ * seller tenant with its default MF source: what every throughput bench starts
+ * from. `close` stops the server and drops the database.
+ */
+export async function benchWorld() {
+  const { createPostgresDatabase } = await import('@onhand/server/testing');
+  const database = await createPostgresDatabase(benchDatabaseUrl);
+  const server = await spawnServer({ DATABASE_URL: database.databaseUrl });
+  try {
+    const admin = apiClient(server.url, server.adminToken);
+    const { tenantId } = await admin.admin.tenants.create.mutate({ name: 'Bench seller' });
+    const { token } = await admin.admin.tokens.issue.mutate({ tenantId, role: 'seller', label: 'bench' });
+    const seller = apiClient(server.url, token);
+    const mf = await seller.sources.create.mutate({ name: 'MF', kind: 'merchant', isDefault: true, idempotencyKey: 'mf' });
+    return {
+      databaseUrl: database.databaseUrl,
+      admin,
+      seller,
+      tenantId,
+      mf,
+      close: async () => {
+        await server.stop();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    await database.drop();
+    throw error;
+  }
+}
