@@ -1,6 +1,7 @@
 import { benchLedger } from './ledger.bench';
 import { benchOrders } from './orders.bench';
 import { benchListings } from './listings.bench';
+import { benchOverlay } from './overlay.bench';
 
 /**
  * `pnpm bench [name…]`: benchmarks print figures and ratios against a
@@ -11,6 +12,7 @@ const benches: Record<string, (o: { seconds: number }) => Promise<string[]>> = {
   ledger: benchLedger,
   orders: benchOrders,
   listings: benchListings,
+  overlay: benchOverlay,
 };
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
