@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRPCError } from '@trpc/server';
 import { sql } from 'kysely';
 import type { TestDatabase } from '../src/testing';
 import { apiAs, createAdmin, createSeller, databaseKinds, freshDatabase, type Api, type SellerFixture } from './support/harness';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
+import { codeOf } from './support/errors';
 
 describe.each(databaseKinds)('admin endpoints on %s', (kind) => {
   let db: TestDatabase;

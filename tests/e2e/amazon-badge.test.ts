@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
-import { startServer, type AppRouter, type RunningServer } from '@onhand/server';
-import { createPostgresDatabase, testDatabaseKinds } from '@onhand/server/testing';
+import type { TRPCClient } from '@trpc/client';
+import type { AppRouter, RunningServer } from '@onhand/server';
+import { testDatabaseKinds } from '@onhand/server/testing';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amazonFixtures, readAmazonFixture, type AmazonFixtureName } from '../../extension/portals/amazon/fixture-pages';
-import { chromiumExecutable, launchWithExtension, servePages, type BrowserSession } from '../support/browser';
-import { badgeRowKeys, builtExtensionDir, connectExtension, extensionIdOf, waitForBadge } from '../support/extension';
+import { chromiumExecutable, type BrowserSession } from '../support/browser';
+import { startE2eEnvironment, type E2eEnvironment } from '../support/e2e-environment';
+import { badgeRowKeys, builtExtensionDir, connectExtension, waitForBadge } from '../support/extension';
 
 /**
  * The walking skeleton, end to end: a quantity in the server's database shows
@@ -18,51 +16,29 @@ import { badgeRowKeys, builtExtensionDir, connectExtension, extensionIdOf, waitF
  */
 // Checked while the file loads, so a missing build or browser fails the run
 // as an error instead of showing up as skipped tests.
-const extensionDir = builtExtensionDir();
+builtExtensionDir();
 chromiumExecutable();
 
 const demoSkus = ['DEMO-MUG-11OZ', 'DEMO-TEE-M-BLK', 'DEMO-CANDLE-LAV', 'DEMO-BOTTLE-750'];
 const untrackedSku = 'LEGACY-UNTRACKED-1';
 
 describe.each(testDatabaseKinds())('Amazon Seller Central badges (database: %s)', (kind) => {
+  // The shared end-to-end world: a fresh database with the demo tenant, the
+  // server, Chromium with the built extension connected to it.
+  let env: E2eEnvironment;
   let server: RunningServer;
   let session: BrowserSession;
   let extensionId: string;
   let api: TRPCClient<AppRouter>;
   let token: string;
-  const cleanups: (() => Promise<void> | void)[] = [];
 
   beforeAll(async () => {
-    let databaseUrl: string | undefined;
-    let dataDir: string | undefined;
-    if (kind === 'postgres') {
-      const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL ?? '');
-      databaseUrl = created.databaseUrl;
-      cleanups.push(created.drop);
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'onhand-e2e-'));
-      dataDir = join(dir, 'data');
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    }
-    server = await startServer({ port: 0, databaseUrl, dataDir, seedDemo: true, logLevel: 'warn' });
-    cleanups.push(() => server.close());
-    if (!server.demo) throw new Error('the server did not seed the demo tenant into a fresh database');
-    token = server.demo.sellerToken;
-    api = createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: `${server.url}/trpc`, headers: { Authorization: `Bearer ${token}` } })],
-    });
-
-    session = await launchWithExtension(extensionDir);
-    cleanups.push(() => session.close());
-    extensionId = await extensionIdOf(session.browser);
-    const connection = await connectExtension(session.browser, extensionId, { serverUrl: server.url, token });
-    expect(connection, connection.text).toMatchObject({ state: 'connected' });
+    env = await startE2eEnvironment(kind);
+    ({ server, session, extensionId, api } = env);
+    token = env.demo.sellerToken;
   });
 
-  afterAll(async () => {
-    // Browser first (it holds connections to the server), then server, then database.
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
+  afterAll(async () => env?.close());
 
   /** What each demo row's badge must say, straight from the server. */
   async function serverBadges(): Promise<Map<string, { sources: string[] }>> {
@@ -71,12 +47,7 @@ describe.each(testDatabaseKinds())('Amazon Seller Central badges (database: %s)'
     return new Map(items.map((item) => [item.sku, { sources: item.sources.map((s) => `${s.sourceName} ${s.available}`) }]));
   }
 
-  async function openSavedPage(name: AmazonFixtureName): Promise<Page> {
-    const page = await session.browser.newPage();
-    await servePages(page, { [amazonFixtures[name].url]: readAmazonFixture(name) });
-    await page.goto(amazonFixtures[name].url, { waitUntil: 'load' });
-    return page;
-  }
+  const openSavedPage = (name: AmazonFixtureName): Promise<Page> => env.openSavedPage(amazonFixtures[name].url, readAmazonFixture(name));
 
   async function expectServerQuantities(page: Page, skus: string[]): Promise<void> {
     const expected = await serverBadges();

@@ -10,3 +10,14 @@ export async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
   }
   throw new Error('expected the call to be rejected');
 }
+
+/** The API error code a call ended with, or 'OK' when it was not refused. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'OK';
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
