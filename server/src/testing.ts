@@ -6,6 +6,7 @@ import pg from 'pg';
 import { openDatabase, type DatabaseKind, type OpenedDatabase } from './db/connect';
 import type { Database } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { platformScope } from './db/scope';
 
 /**
  * Test support shared by the server's tests and the end-to-end suite. Every
@@ -68,17 +69,21 @@ export interface TestDatabase extends OpenedDatabase {
   databaseUrl?: string;
 }
 
-/** A fresh, migrated database of the given kind; `close` also drops it. */
+/**
+ * A fresh, migrated database of the given kind; `close` also drops it. Test
+ * code reads it as the platform (an auditor sees every tenant's rows); the
+ * code under test sets its own row-level-security scope, as in production.
+ */
 export async function openTestDatabase(kind: DatabaseKind, pgliteTemplate?: Blob): Promise<TestDatabase> {
   if (kind === 'pglite') {
-    const opened = await openDatabase({ inMemory: true, pgliteTemplate });
+    const opened = await openDatabase({ inMemory: true, pgliteTemplate, defaultScope: platformScope });
     if (!pgliteTemplate) await migrateToLatest(opened.db);
     return opened;
   }
   const baseUrl = process.env.TEST_DATABASE_URL;
   if (!baseUrl) throw new Error('TEST_DATABASE_URL is not set');
   const created = await createPostgresDatabase(baseUrl);
-  const opened = await openDatabase({ databaseUrl: created.databaseUrl, poolSize: 40 });
+  const opened = await openDatabase({ databaseUrl: created.databaseUrl, poolSize: 40, defaultScope: platformScope });
   return {
     ...opened,
     databaseUrl: created.databaseUrl,
@@ -88,3 +93,6 @@ export async function openTestDatabase(kind: DatabaseKind, pgliteTemplate?: Blob
     },
   };
 }
+
+/** Test and benchmark code that reads or sets up rows directly does so as the platform. */
+export { platformScope, withScope } from './db/scope';

@@ -109,6 +109,50 @@ describe.each(runsOn)('live changes across servers on %s', () => {
   });
 });
 
+describe.each(runsOn)('token revocation across servers on %s', () => {
+  let first: RunningServer;
+  let second: RunningServer;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
+    drop = created.drop;
+    first = await startServer({ databaseUrl: created.databaseUrl, seedDemo: true, logLevel: 'silent', adminToken: 'onh_a_revocation-test' });
+    second = await startServer({ databaseUrl: created.databaseUrl, logLevel: 'silent' });
+  });
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    await drop?.();
+  });
+
+  it('a token revoked through one server is refused by the other, whose cache had it', async () => {
+    const admin = client(first.url, 'onh_a_revocation-test');
+    const { tenantId } = first.demo!;
+    const issued = await admin.admin.tokens.issue.mutate({ tenantId, role: 'seller', label: 'to revoke' });
+    const onFirst = client(first.url, issued.token);
+    const onSecond = client(second.url, issued.token);
+    // Both servers have now authenticated (and cached) the token.
+    expect((await onFirst.sources.list.query()).length).toBe(3);
+    expect((await onSecond.sources.list.query()).length).toBe(3);
+    await admin.admin.tokens.revoke.mutate({ tokenId: issued.tokenId });
+    // This process forgot it at once; the other one on the notification.
+    await expect(onFirst.sources.list.query()).rejects.toThrow(/not valid/);
+    const refusedBySecond = async () => {
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        try {
+          await onSecond.sources.list.query();
+        } catch (error) {
+          return String(error);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return 'still accepted';
+    };
+    expect(await refusedBySecond()).toMatch(/not valid/);
+  });
+});
+
 describe.each(databaseKinds.filter((k) => k === 'pglite'))('live changes on the embedded database', () => {
   let server: RunningServer;
   beforeAll(async () => {

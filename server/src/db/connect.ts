@@ -4,6 +4,7 @@ import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Db } from './database';
+import { ScopedDialect, noScope, type DbScope } from './scope';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -28,6 +29,11 @@ export interface OpenDatabaseOptions {
   pgliteTemplate?: Blob | undefined;
   /** PGlite only: keep the data in memory (tests). */
   inMemory?: boolean | undefined;
+  /**
+   * The row-level-security scope of work that does not say whose it is
+   * (see db/scope.ts). A server keeps `none`: such work reads nothing.
+   */
+  defaultScope?: DbScope | undefined;
 }
 
 // node-pg returns int8 as string; every int8 here (quantities, ledger ids)
@@ -35,13 +41,14 @@ export interface OpenDatabaseOptions {
 const int8Parser = (value: string) => Number(value);
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 20);
-  if (options.inMemory) return openPgliteInMemory(options.pgliteTemplate);
+  const defaultScope = options.defaultScope ?? noScope;
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 20, defaultScope);
+  if (options.inMemory) return openPgliteInMemory(options.pgliteTemplate, defaultScope);
   if (!options.dataDir) throw new Error('openDatabase needs databaseUrl or dataDir');
-  return openPglite(options.dataDir, options.pgliteTemplate);
+  return openPglite(options.dataDir, options.pgliteTemplate, defaultScope);
 }
 
-function openPostgres(databaseUrl: string, poolSize: number): OpenedDatabase {
+function openPostgres(databaseUrl: string, poolSize: number, defaultScope: DbScope): OpenedDatabase {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
@@ -54,7 +61,11 @@ function openPostgres(databaseUrl: string, poolSize: number): OpenedDatabase {
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Nor a checked-out one between two queries (pg_terminate_backend, a
+  // failover): pg emits 'error' on the client, unhandled it kills the
+  // process; handled, the next query fails and the transaction is retried.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const db = new Kysely<Database>({ dialect: new ScopedDialect(new PostgresDialect({ pool }), defaultScope) });
   const url = new URL(databaseUrl);
   url.password = '';
   return { db, kind: 'postgres', location: url.toString(), listen: (channel, onNotify) => listenPostgres(databaseUrl, channel, onNotify), close: () => db.destroy() };
@@ -96,20 +107,20 @@ async function listenPostgres(databaseUrl: string, channel: string, onNotify: (p
  * PGlite keeps one data directory per process: a second process on the same
  * directory silently loses commits, so a lock file (holding our pid) guards it.
  */
-async function openPgliteInMemory(template: Blob | undefined): Promise<OpenedDatabase> {
+async function openPgliteInMemory(template: Blob | undefined, defaultScope: DbScope): Promise<OpenedDatabase> {
   const pglite = await PGlite.create(template ? { loadDataDir: template } : {});
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<Database>({ dialect: new ScopedDialect(new PGliteDialect({ pglite }), defaultScope) });
   return { db, kind: 'pglite', location: 'memory', listen: (channel, onNotify) => pglite.listen(channel, onNotify), close: () => db.destroy() };
 }
 
-async function openPglite(dataDir: string, template?: Blob): Promise<OpenedDatabase> {
+async function openPglite(dataDir: string, template: Blob | undefined, defaultScope: DbScope): Promise<OpenedDatabase> {
   mkdirSync(dataDir, { recursive: true });
   const lockPath = join(dataDir, '..', `${dataDir.split('/').filter(Boolean).pop()}.onhand-lock`);
   acquireLock(lockPath);
   try {
     const fresh = readdirSync(dataDir).length === 0;
     const pglite = await PGlite.create(template && fresh ? { dataDir, loadDataDir: template } : { dataDir });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    const db = new Kysely<Database>({ dialect: new ScopedDialect(new PGliteDialect({ pglite }), defaultScope) });
     return {
       db,
       kind: 'pglite',

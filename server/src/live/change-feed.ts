@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/database';
 import { eventsAfter, latestSeq, sequenceEvents, type ChangeEvent } from '../db/repositories/events';
+import { platformScope, tenantScope, withScope } from '../db/scope';
 import { inTransaction } from '../usecases/transaction';
+import { authChangedChannel, forgetTokens } from '../usecases/token-cache';
+import { sql } from 'kysely';
 
 export const sequencedChannel = 'onhand_sequenced';
 
@@ -25,6 +28,7 @@ export class ChangeFeed {
   private fetchAgain = false;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
+  private unlistenAuth: (() => Promise<void>) | undefined;
   private stopped = false;
 
   constructor(
@@ -41,9 +45,16 @@ export class ChangeFeed {
     private readonly passIntervalMs = 15,
   ) {}
 
-  async start(): Promise<void> {
+  // The feed works for every tenant (platform scope, whoever's request woke
+  // it); a subscriber's backfill reads as that tenant.
+  start(): Promise<void> {
+    return withScope(platformScope, () => this.startInScope());
+  }
+
+  private async startInScope(): Promise<void> {
     this.watermark = await latestSeq(this.db);
     this.unlisten = await this.listen(sequencedChannel, () => this.fetch());
+    this.unlistenAuth = await this.listen(authChangedChannel, () => forgetTokens(this.db));
     this.timer = setInterval(() => {
       this.changed();
       this.fetch();
@@ -55,6 +66,7 @@ export class ChangeFeed {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.unlisten?.();
+    await this.unlistenAuth?.();
     await Promise.allSettled([this.sequencing, this.fetching]);
   }
 
@@ -65,7 +77,7 @@ export class ChangeFeed {
       this.sequenceAgain = true;
       return;
     }
-    this.sequencing = (async () => {
+    this.sequencing = withScope(platformScope, async () => {
       do {
         this.sequenceAgain = false;
         const started = Date.now();
@@ -83,7 +95,7 @@ export class ChangeFeed {
         if (wait > 0 && this.sequenceAgain) await new Promise((resolve) => setTimeout(resolve, wait));
       } while (this.sequenceAgain && !this.stopped);
       this.sequencing = undefined;
-    })();
+    });
   }
 
   private fetch(): void {
@@ -92,7 +104,7 @@ export class ChangeFeed {
       this.fetchAgain = true;
       return;
     }
-    this.fetching = (async () => {
+    this.fetching = withScope(platformScope, async () => {
       do {
         this.fetchAgain = false;
         try {
@@ -109,7 +121,7 @@ export class ChangeFeed {
         }
       } while (this.fetchAgain && !this.stopped);
       this.fetching = undefined;
-    })();
+    });
   }
 
   /** Live events of one tenant from now on. */
@@ -129,8 +141,13 @@ export class ChangeFeed {
     return count;
   }
 
+  /** Tells every process on the database to forget its cached tokens (revoke, suspend). */
+  async authChanged(): Promise<void> {
+    await withScope(platformScope, () => sql`select pg_notify(${authChangedChannel}, '')`.execute(this.db));
+  }
+
   /** Events of one tenant after a cursor (a reconnecting client's backfill). */
   backfill(tenantId: string, afterSeq: string, limit = 1000): Promise<ChangeEvent[]> {
-    return eventsAfter(this.db, afterSeq, { tenantId, limit });
+    return withScope(tenantScope(tenantId), () => eventsAfter(this.db, afterSeq, { tenantId, limit }));
   }
 }

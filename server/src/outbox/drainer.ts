@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/database';
+import { platformScope, withScope } from '../db/scope';
 import { insertEvents } from '../db/repositories/events';
 import { leaseDuePushes, recordPushFailure, recordPushed, type ClaimedPush } from '../db/repositories/push-claims';
 import { retryStep } from '../domain/push-retry';
@@ -59,7 +60,8 @@ export class PushDrainer {
       this.again = true;
       return;
     }
-    this.running = (async () => {
+    // Pushes of every tenant, whoever's request woke the drainer.
+    this.running = withScope(platformScope, async () => {
       do {
         this.again = false;
         try {
@@ -69,7 +71,7 @@ export class PushDrainer {
         }
       } while (this.again && !this.stopped);
       this.running = undefined;
-    })();
+    });
   }
 
   /** One batch; true when a full batch was found (more may be due). */
