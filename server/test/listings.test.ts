@@ -109,3 +109,115 @@ describe.each(databaseKinds)('listings on a portal page on %s', (kind) => {
     }
   });
 });
+
+describe.each(databaseKinds)('which listing answers a portal row on %s', (kind) => {
+  let db: TestDatabase;
+  let seller: SellerFixture;
+  let usChannelId: string;
+  let listings: Record<string, string>;
+
+  beforeAll(async () => {
+    db = await freshDatabase(kind);
+    seller = await createSeller(db, 'Rows');
+    ({ channelId: usChannelId, listings } = await sellerWithChannel(seller, { sourceIds: [seller.sources.MF], skus: ['MUG', 'TEE'] }));
+    await seller.api.inventory.setQuantity({ sku: 'MUG', sourceId: seller.sources.MF, onHand: 5, idempotencyKey: 'mug-mf' });
+    await seller.api.inventory.setQuantity({ sku: 'TEE', sourceId: seller.sources.MF, onHand: 2, idempotencyKey: 'tee-mf' });
+  });
+  afterAll(async () => db?.close());
+
+  it('matches by channel SKU first, then by item id; the same listing on two rows answers both alike', async () => {
+    const { rows } = await seller.api.listings.lookup({
+      marketplace: 'ebay',
+      rows: [
+        { key: 'both', channelSku: 'EBAY-MUG', externalId: 'item-TEE' },
+        { key: 'id-only', channelSku: 'NOT-A-LISTING', externalId: 'item-TEE' },
+        { key: 'again', externalId: 'item-MUG' },
+      ],
+    });
+    expect(rows.map((r) => [r.key, r.sku, r.listingId])).toEqual([
+      ['both', 'MUG', listings.MUG],
+      ['id-only', 'TEE', listings.TEE],
+      ['again', 'MUG', listings.MUG],
+    ]);
+    const { key: _both, ...first } = rows[0]!;
+    const { key: _again, ...third } = rows[2]!;
+    expect(third).toEqual(first);
+    // Each row is its own answer: changing one leaves the other alone.
+    const mfOf = (row: (typeof rows)[number]) => row.sources.find((s) => s.sourceId === seller.sources.MF)!;
+    mfOf(rows[0]!).available = -99;
+    rows[0]!.warnings.push({ code: 'DRIFT', message: 'x' });
+    expect(mfOf(rows[2]!).available).toBe(5);
+    expect(rows[2]!.warnings).toEqual([]);
+  });
+
+  it('reads the channel of the page’s region, or every channel of the marketplace when none is in that region', async () => {
+    const gb = await seller.api.channels.create({ marketplace: 'ebay', region: 'GB', name: 'eBay GB', sourceIds: [seller.sources.MF] });
+    await seller.api.listings.upsert({ channelId: gb.channelId, sku: 'MUG', channelSku: 'GB-MUG', fulfilledBy: 'merchant', status: 'tracked', idempotencyKey: 'gb-mug' });
+    const page = [
+      { key: 'us', channelSku: 'EBAY-MUG' },
+      { key: 'gb', channelSku: 'GB-MUG' },
+    ];
+    const matchOf = async (region?: string) =>
+      (await seller.api.listings.lookup({ marketplace: 'ebay', ...(region ? { region } : {}), rows: page })).rows.map((r) => [r.key, r.match, r.channelId ?? null]);
+    expect(await matchOf('GB')).toEqual([
+      ['us', 'unknown', null],
+      ['gb', 'tracked', gb.channelId],
+    ]);
+    expect(await matchOf('US')).toEqual([
+      ['us', 'tracked', usChannelId],
+      ['gb', 'unknown', null],
+    ]);
+    for (const region of ['FR', undefined]) {
+      expect(await matchOf(region)).toEqual([
+        ['us', 'tracked', usChannelId],
+        ['gb', 'tracked', gb.channelId],
+      ]);
+    }
+    // A named channel is that channel alone, whatever the region says.
+    expect((await seller.api.listings.lookup({ channelId: gb.channelId, region: 'US', rows: page })).rows.map((r) => r.match)).toEqual(['unknown', 'tracked']);
+  });
+
+  it('two channels of the page listing one identifier: the first channel by name answers', async () => {
+    const other = await seller.api.channels.create({ marketplace: 'ebay', region: 'DE', name: 'AAA eBay DE', sourceIds: [seller.sources.MF] });
+    await seller.api.listings.upsert({ channelId: other.channelId, sku: 'TEE', channelSku: 'EBAY-MUG', fulfilledBy: 'merchant', status: 'tracked', idempotencyKey: 'de-clash' });
+    const { rows } = await seller.api.listings.lookup({ marketplace: 'ebay', region: 'FR', rows: [{ key: 'clash', channelSku: 'EBAY-MUG' }] });
+    expect(rows[0]).toMatchObject({ channelId: other.channelId, sku: 'TEE' });
+  });
+
+  it('a marketplace-fulfilled listing publishes nothing and never drifts; an untracked listing of a known product still shows its stock', async () => {
+    const fba = await seller.api.channels.create({ marketplace: 'amazon', region: 'US', name: 'Amazon US', sourceIds: [seller.sources.MF] });
+    await seller.api.listings.upsert({ channelId: fba.channelId, sku: 'MUG', channelSku: 'MUG-FBA', fulfilledBy: 'marketplace', status: 'tracked', idempotencyKey: 'fba-mug' });
+    await seller.api.listings.reportSeen({ marketplace: 'amazon', region: 'US', rows: [{ channelSku: 'TEE', displayedQuantity: 9 }] });
+    const { rows } = await seller.api.listings.lookup({
+      marketplace: 'amazon',
+      region: 'US',
+      rows: [
+        { key: 'fba', channelSku: 'MUG-FBA', displayedQuantity: 40 },
+        { key: 'seen', channelSku: 'TEE', displayedQuantity: 9 },
+      ],
+    });
+    expect(rows[0]).toMatchObject({ match: 'tracked', fulfilledBy: 'marketplace', warnings: [] });
+    expect(rows[0]).not.toHaveProperty('publishedQuantity');
+    expect(rows[1]).toMatchObject({ match: 'untracked', sku: 'TEE', warnings: [expect.objectContaining({ code: 'UNTRACKED' })] });
+    expect(rows[1]?.sources.find((s) => s.sourceId === seller.sources.MF)).toMatchObject({ onHand: 2, available: 2 });
+    expect(rows[1]).not.toHaveProperty('publishedQuantity');
+  });
+
+  it('a bundle row shows kits per source and warns about a negative component', async () => {
+    await seller.api.products.upsert({ sku: 'SET', title: 'Mug and tee', components: [{ sku: 'MUG', quantity: 2 }, { sku: 'TEE', quantity: 1 }], idempotencyKey: 'set' });
+    await seller.api.listings.upsert({ channelId: usChannelId, sku: 'SET', channelSku: 'EBAY-SET', fulfilledBy: 'merchant', status: 'tracked', idempotencyKey: 'l-set' });
+    const kitsAtMf = async () => (await seller.api.listings.lookup({ channelId: usChannelId, rows: [{ key: 'set', channelSku: 'EBAY-SET', displayedQuantity: 2 }] })).rows[0]!;
+    // MF: 5 mugs make 2 pairs, 2 tees: 2 sets.
+    expect(await kitsAtMf()).toMatchObject({ sku: 'SET', publishedQuantity: 2, warnings: [] });
+    expect((await kitsAtMf()).sources.find((s) => s.sourceId === seller.sources.MF)).toMatchObject({ available: 2 });
+    await seller.api.orders.ingest(order(usChannelId, [{ sku: 'TEE', quantity: 3 }]));
+    const after = await kitsAtMf();
+    expect(after).toMatchObject({ publishedQuantity: 0 });
+    expect(after.sources.find((s) => s.sourceId === seller.sources.MF)).toMatchObject({ available: 0 });
+    expect(after.warnings.map((w) => [w.code, w.sourceId])).toEqual([
+      ['NEGATIVE', seller.sources.MF],
+      ['DRIFT', undefined],
+    ]);
+    expect(after.warnings[0]?.message).toContain('TEE');
+  });
+});

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Channel, Listing, LookupOutput, LookupRow, SourceQuantity, listingsImportInput, listingsLookupInput, listingsReportSeenInput, listingsSetRulesInput } from '@onhand/shared';
+import type { Listing, LookupOutput, LookupRow, SourceQuantity, listingsImportInput, listingsLookupInput, listingsReportSeenInput, listingsSetRulesInput } from '@onhand/shared';
 import { available } from '../domain/ledger';
 import { isDrift, publishedQuantity } from '../domain/publishing';
-import { balanceKeyString, balancesForSkus } from '../db/repositories/balances';
-import { findChannel, insertChannel, listChannels } from '../db/repositories/channels';
-import { findListing, findListingsForPage, insertSeenListings, setListingRules, updateListing, type ListingWithRules } from '../db/repositories/listings';
-import { pushStates } from '../db/repositories/pushes';
-import { findComponents, findProduct, findProducts, upsertProductRow } from '../db/repositories/products';
-import { listSources } from '../db/repositories/sources';
-import type { Db } from '../db/database';
+import { insertChannel, listChannels } from '../db/repositories/channels';
+import { findListing, insertSeenListings, loadLookupPage, setListingRules, updateListing, type ListingWithRules } from '../db/repositories/listings';
+import { findProduct, findProducts, upsertProductRow } from '../db/repositories/products';
 import { notFound } from '../errors';
 import { insertEvents, type NewEvent } from '../db/repositories/events';
 import type { TenantScope } from './context';
@@ -17,101 +13,122 @@ import { idempotent, inTransaction } from './transaction';
 import { republish } from './publishing';
 
 type LookupInput = z.infer<typeof listingsLookupInput>;
+type LookupRowInput = LookupInput['rows'][number];
 
 const marketplaceNames = { amazon: 'Amazon', ebay: 'eBay', walmart: 'Walmart', shopify: 'Shopify', etsy: 'Etsy' } as const;
 
-/** The channels a portal page belongs to: the named one, or the marketplace's (in the region when one matches). */
-async function channelsForPage(db: Db, tenantId: string, input: { channelId?: string | undefined; marketplace?: keyof typeof marketplaceNames | undefined; region?: string | undefined }): Promise<Channel[]> {
-  if (input.channelId !== undefined) {
-    const channel = await findChannel(db, tenantId, input.channelId);
-    if (!channel) throw notFound('channel', 'channelId');
-    return [channel];
-  }
-  const ofMarketplace = (await listChannels(db, tenantId)).filter((c) => c.marketplace === input.marketplace);
-  const inRegion = ofMarketplace.filter((c) => c.region === input.region);
-  return inRegion.length > 0 ? inRegion : ofMarketplace;
+const noBalance = { onHand: 0, committed: 0 };
+
+/** What every row showing one product shares: computed once per product, not once per row. */
+interface ProductFigures {
+  product: { sku: string; title: string; isBundle: boolean };
+  sources: SourceQuantity[];
+  /** Itself, or a bundle's components, with what each source has available. */
+  parts: { sku: string; perUnit: number; availableBySource: Map<string, number> }[];
+  negatives: LookupRow['warnings'];
 }
 
 /**
  * listings.lookup: one call for a whole portal page. Each row is matched to a
  * listing by the identifiers the page shows, and answered with the product's
  * quantity per source, what onhand publishes, and the warnings that apply.
+ * Everything is read in one statement (loadLookupPage); the rest is lookups
+ * in maps and the publishing rules.
  */
 export async function lookupListings(scope: TenantScope, input: LookupInput): Promise<LookupOutput> {
-  const { db, tenantId } = scope;
-  const channels = await channelsForPage(db, tenantId, input);
   const channelSkus = [...new Set(input.rows.flatMap((r) => (r.channelSku ? [r.channelSku] : [])))];
   const externalIds = [...new Set(input.rows.flatMap((r) => (r.externalId ? [r.externalId] : [])))];
-  const [listings, sources] = await Promise.all([
-    findListingsForPage(db, tenantId, channels.map((c) => c.channelId), { channelSkus, externalIds }),
-    listSources(db, tenantId),
-  ]);
-  // Maps, not scans: a page has up to 500 rows.
-  const byChannelSku = new Map(listings.flatMap((l) => (l.channelSku !== null ? [[l.channelSku, l] as const] : [])));
-  const byExternalId = new Map(listings.flatMap((l) => (l.externalId !== null ? [[l.externalId, l] as const] : [])));
-  const listingOf = (row: LookupInput['rows'][number]): ListingWithRules | undefined =>
-    (row.channelSku !== undefined ? byChannelSku.get(row.channelSku) : undefined) ?? (row.externalId !== undefined ? byExternalId.get(row.externalId) : undefined);
-  // A row with no listing may still name a product by its SKU.
-  const skus = [...new Set([...listings.flatMap((l) => (l.sku ? [l.sku] : [])), ...channelSkus])];
-  const products = await findProducts(db, tenantId, skus);
-  const components = await findComponents(db, tenantId, products.filter((p) => p.isBundle).map((p) => p.sku));
-  const balances = await balancesForSkus(db, tenantId, [...new Set([...products.map((p) => p.sku), ...components.map((c) => c.component_sku)])]);
-  const balanceOf = new Map(balances.map((b) => [balanceKeyString(b), b]));
-  const pushes = await pushStates(db, tenantId, listings.map((l) => l.listingId));
-  const availableAt = (sourceId: string, sku: string) => available(balanceOf.get(balanceKeyString({ sourceId, sku })) ?? { onHand: 0, committed: 0 });
+  const page = await loadLookupPage(scope.db, scope.tenantId, { channelId: input.channelId, marketplace: input.marketplace, region: input.region, channelSkus, externalIds });
+  if (input.channelId !== undefined && page.channels.length === 0) throw notFound('channel', 'channelId');
+  const { sources } = page;
 
-  const productOf = new Map(products.map((p) => [p.sku, p]));
-  const channelOf = new Map(channels.map((c) => [c.channelId, c]));
+  // Maps, not scans: a page has up to 500 rows. Listings come in channel name
+  // order; when two channels of the page list one identifier, the first wins.
+  const byChannelSku = new Map<string, ListingWithRules>();
+  const byExternalId = new Map<string, ListingWithRules>();
+  for (const l of page.listings) {
+    if (l.channelSku !== null && !byChannelSku.has(l.channelSku)) byChannelSku.set(l.channelSku, l);
+    if (l.externalId !== null && !byExternalId.has(l.externalId)) byExternalId.set(l.externalId, l);
+  }
+  const listingOf = (row: LookupRowInput): ListingWithRules | undefined =>
+    (row.channelSku !== undefined ? byChannelSku.get(row.channelSku) : undefined) ?? (row.externalId !== undefined ? byExternalId.get(row.externalId) : undefined);
+
+  const balancesOf = new Map<string, Map<string, { onHand: number; committed: number }>>();
+  for (const b of page.balances) {
+    let bySource = balancesOf.get(b.sku);
+    if (!bySource) balancesOf.set(b.sku, (bySource = new Map()));
+    bySource.set(b.sourceId, b);
+  }
+  const availableBySourceOf = (sku: string) => new Map(sources.map((s) => [s.sourceId, available(balancesOf.get(sku)?.get(s.sourceId) ?? noBalance)]));
+  const componentsOf = new Map<string, { sku: string; perUnit: number }[]>();
+  for (const c of page.components) componentsOf.set(c.bundleSku, [...(componentsOf.get(c.bundleSku) ?? []), { sku: c.componentSku, perUnit: c.quantity }]);
+
+  const productOf = new Map(page.products.map((p) => [p.sku, p]));
+  const figuresOf = new Map<string, ProductFigures>();
+  const figuresFor = (sku: string): ProductFigures | undefined => {
+    const known = figuresOf.get(sku);
+    if (known) return known;
+    const product = productOf.get(sku);
+    if (!product) return undefined;
+    const parts = (product.isBundle ? (componentsOf.get(sku) ?? []) : [{ sku, perUnit: 1 }]).map((p) => ({ ...p, availableBySource: availableBySourceOf(p.sku) }));
+    const figures: ProductFigures = {
+      product,
+      sources: sources.map((s) => {
+        if (!product.isBundle) {
+          const b = balancesOf.get(sku)?.get(s.sourceId) ?? noBalance;
+          return { sourceId: s.sourceId, sourceName: s.name, kind: s.kind, onHand: b.onHand, committed: b.committed, available: available(b) };
+        }
+        const kits = parts.length ? Math.min(...parts.map((p) => Math.floor(Math.max(0, p.availableBySource.get(s.sourceId) ?? 0) / p.perUnit))) : 0;
+        return { sourceId: s.sourceId, sourceName: s.name, kind: s.kind, onHand: kits, committed: 0, available: kits };
+      }),
+      parts,
+      negatives: parts.flatMap((part) =>
+        sources.flatMap((s) => {
+          const there = part.availableBySource.get(s.sourceId) ?? 0;
+          return there < 0 ? [{ code: 'NEGATIVE' as const, sourceId: s.sourceId, message: `${s.name} is at ${there} for ${part.sku}` }] : [];
+        }),
+      ),
+    };
+    figuresOf.set(sku, figures);
+    return figures;
+  };
+
+  const channelOf = new Map(page.channels.map((c) => [c.channelId, c]));
+  const pushOf = new Map(page.pushes.map((p) => [p.listingId, p]));
   const rows: LookupRow[] = input.rows.map((row) => {
     const listing = listingOf(row);
-    const sku = listing?.sku ?? (listing ? undefined : row.channelSku);
-    const product = sku !== undefined ? productOf.get(sku) : undefined;
-    const parts = !product
-      ? []
-      : product.isBundle
-        ? components.filter((c) => c.bundle_sku === product.sku).map((c) => ({ sku: c.component_sku, perUnit: c.quantity }))
-        : [{ sku: product.sku, perUnit: 1 }];
-    const perSource: SourceQuantity[] = product
-      ? sources.map((s) => {
-          if (!product.isBundle) {
-            const b = balanceOf.get(balanceKeyString({ sourceId: s.sourceId, sku: product.sku })) ?? { onHand: 0, committed: 0 };
-            return { sourceId: s.sourceId, sourceName: s.name, kind: s.kind, onHand: b.onHand, committed: b.committed, available: available(b) };
-          }
-          const kits = parts.length ? Math.min(...parts.map((p) => Math.floor(Math.max(0, availableAt(s.sourceId, p.sku)) / p.perUnit))) : 0;
-          return { sourceId: s.sourceId, sourceName: s.name, kind: s.kind, onHand: kits, committed: 0, available: kits };
-        })
-      : [];
-    const out: LookupRow = { key: row.key, match: listing ? listing.status : 'unknown', sources: perSource, warnings: [] };
+    // A row with no listing may still name a product by its SKU.
+    const sku = listing ? listing.sku : row.channelSku;
+    const figures = sku !== null && sku !== undefined ? figuresFor(sku) : undefined;
+    const out: LookupRow = {
+      key: row.key,
+      match: listing ? listing.status : 'unknown',
+      sources: figures ? figures.sources.map((s) => ({ ...s })) : [],
+      warnings: figures ? figures.negatives.map((w) => ({ ...w })) : [],
+    };
     if (listing) {
       out.listingId = listing.listingId;
       out.channelId = listing.channelId;
       out.fulfilledBy = listing.fulfilledBy;
       if (listing.title) out.title = listing.title;
     }
-    if (product) {
-      out.sku = product.sku;
-      out.title ??= product.title;
-    }
-    for (const part of parts) {
-      for (const s of sources) {
-        const there = availableAt(s.sourceId, part.sku);
-        if (there < 0) out.warnings.push({ code: 'NEGATIVE', sourceId: s.sourceId, message: `${s.name} is at ${there} for ${part.sku}` });
-      }
+    if (figures) {
+      out.sku = figures.product.sku;
+      out.title ??= figures.product.title;
     }
     if (!listing) {
-      out.warnings.push({ code: 'UNMATCHED', message: product ? 'onhand has this SKU but no listing for it on this channel yet' : 'onhand does not know this listing' });
+      out.warnings.push({ code: 'UNMATCHED', message: figures ? 'onhand has this SKU but no listing for it on this channel yet' : 'onhand does not know this listing' });
     } else if (listing.status === 'untracked') {
       out.warnings.push({ code: 'UNTRACKED', message: 'onhand does not manage this listing: import it to track it' });
-    } else if (product) {
-      const channel = channelOf.get(listing.channelId);
+    } else if (figures) {
       const published = publishedQuantity({
         fulfilledBy: listing.fulfilledBy,
-        parts: parts.map((p) => ({ perUnit: p.perUnit, availableBySource: new Map(sources.map((s) => [s.sourceId, availableAt(s.sourceId, p.sku)])) })),
-        channelSourceIds: channel?.sourceIds ?? [],
+        parts: figures.parts,
+        channelSourceIds: channelOf.get(listing.channelId)?.sourceIds ?? [],
         rules: listing.rules,
       });
       if (published !== null) out.publishedQuantity = published;
-      const push = pushes.get(listing.listingId);
+      const push = pushOf.get(listing.listingId);
       if (push) out.push = { state: push.state, desired: push.desired, pushed: push.pushed, acknowledgedAt: push.acknowledgedAt };
       if (isDrift(row.displayedQuantity, published)) {
         out.warnings.push({ code: 'DRIFT', message: `the page shows ${row.displayedQuantity}, onhand publishes ${published}` });

@@ -1,5 +1,6 @@
-import type { Listing } from '@onhand/shared';
-import type { DbOrTrx, ListingsTable } from '../database';
+import { sql } from 'kysely';
+import type { Channel, Listing, Source } from '@onhand/shared';
+import type { DbOrTrx, ListingsTable, PushState } from '../database';
 
 const columns = ['id', 'channel_id', 'sku', 'channel_sku', 'external_id', 'title', 'fulfilled_by', 'status'] as const;
 type Row = Pick<ListingsTable, (typeof columns)[number]>;
@@ -70,7 +71,11 @@ export interface ListingWithRules extends Listing {
   rules: { percent: number | null; buffer: number | null; max: number | null };
 }
 
-/** Listings of any of the channels matching any identifier (one query for a whole page). */
+/**
+ * Listings of any of the channels matching any identifier (one query for a
+ * whole page). The identifiers go as two array parameters: a 500-row page is
+ * two parameters to bind and plan, not a thousand.
+ */
 export async function findListingsForPage(
   db: DbOrTrx,
   tenantId: string,
@@ -82,11 +87,11 @@ export async function findListingsForPage(
     .selectFrom('listings')
     .select([...columns, 'rule_percent', 'rule_buffer', 'rule_max'])
     .where('tenant_id', '=', tenantId)
-    .where('channel_id', 'in', channelIds)
+    .where('channel_id', '=', sql<string>`any(${[...channelIds]}::text[])`)
     .where((eb) =>
       eb.or([
-        ...(identifiers.channelSkus.length ? [eb('channel_sku', 'in', identifiers.channelSkus)] : []),
-        ...(identifiers.externalIds.length ? [eb('external_id', 'in', identifiers.externalIds)] : []),
+        eb('channel_sku', '=', sql<string>`any(${[...identifiers.channelSkus]}::text[])`),
+        eb('external_id', '=', sql<string>`any(${[...identifiers.externalIds]}::text[])`),
       ]),
     )
     .execute();
@@ -139,4 +144,125 @@ export async function insertSeenListings(
     if (result) created += 1;
   }
   return created;
+}
+
+/** What a portal page needs to be answered, read in one statement (one snapshot, one round trip). */
+export interface LookupPageData {
+  /** The page's channels: the named one, or the marketplace's (those in the region when any is). */
+  channels: Channel[];
+  /** Every source of the tenant, in priority order. */
+  sources: Pick<Source, 'sourceId' | 'name' | 'kind'>[];
+  /** Listings of those channels matching any identifier, in channel name order. */
+  listings: ListingWithRules[];
+  /** Products of the listings, and of the page's SKUs when no listing names them. */
+  products: { sku: string; title: string; isBundle: boolean }[];
+  components: { bundleSku: string; componentSku: string; quantity: number }[];
+  /** Balances of those products and of their components. */
+  balances: { sourceId: string; sku: string; onHand: number; committed: number }[];
+  pushes: { listingId: string; state: PushState; desired: number; pushed: number | null; acknowledgedAt: string | null }[];
+}
+
+// Rows travel as JSON arrays built by PostgreSQL: one parse of one value
+// instead of the driver decoding hundreds of rows field by field.
+type ChannelTuple = [id: string, marketplace: Channel['marketplace'], region: string, name: string, sourceIds: string[]];
+type ListingTuple = [
+  id: string,
+  channelId: string,
+  sku: string | null,
+  channelSku: string | null,
+  externalId: string | null,
+  title: string | null,
+  fulfilledBy: Listing['fulfilledBy'],
+  status: Listing['status'],
+  percent: number | null,
+  buffer: number | null,
+  max: number | null,
+];
+
+/**
+ * Everything listings.lookup reads for one page, as one set-based statement:
+ * the identifiers go in as two arrays; channels, sources, listings, products,
+ * bundle components, balances and push states come back as one row of JSON.
+ */
+export async function loadLookupPage(
+  db: DbOrTrx,
+  tenantId: string,
+  page: { channelId?: string | undefined; marketplace?: string | undefined; region?: string | undefined; channelSkus: readonly string[]; externalIds: readonly string[] },
+): Promise<LookupPageData> {
+  const channelSkus = [...page.channelSkus];
+  const externalIds = [...page.externalIds];
+  const channelId = page.channelId ?? null;
+  const marketplace = page.marketplace ?? null;
+  const region = page.region ?? null;
+  const result = await sql<{
+    channels: ChannelTuple[] | null;
+    sources: [id: string, name: string, kind: Source['kind']][] | null;
+    listings: ListingTuple[] | null;
+    products: [sku: string, title: string, isBundle: boolean][] | null;
+    components: [bundleSku: string, componentSku: string, quantity: number][] | null;
+    balances: [sourceId: string, sku: string, onHand: number, committed: number][] | null;
+    pushes: [listingId: string, state: PushState, desired: number, pushed: number | null, acknowledgedAt: string | null][] | null;
+  }>`
+    with marketplace_channels as (
+      select c.id, c.marketplace, c.region, c.name from channels c
+      where c.tenant_id = ${tenantId}
+        and case when ${channelId}::text is not null then c.id = ${channelId}::text else c.marketplace = ${marketplace}::text end
+    ),
+    page_channels as (
+      select mc.* from marketplace_channels mc
+      where ${channelId}::text is not null
+        or mc.region = ${region}::text
+        or not exists (select from marketplace_channels r where r.region = ${region}::text)
+    ),
+    page_listings as (
+      select l.id, l.channel_id, l.sku, l.channel_sku, l.external_id, l.title, l.fulfilled_by, l.status, l.rule_percent, l.rule_buffer, l.rule_max
+      from listings l
+      where l.tenant_id = ${tenantId}
+        and l.channel_id in (select id from page_channels)
+        and (l.channel_sku = any(${channelSkus}::text[]) or l.external_id = any(${externalIds}::text[]))
+    ),
+    page_products as (
+      select p.sku, p.title, p.is_bundle from products p
+      where p.tenant_id = ${tenantId}
+        and p.sku in (select sku from page_listings where sku is not null union select unnest(${channelSkus}::text[]))
+    ),
+    page_components as (
+      select bc.bundle_sku, bc.component_sku, bc.quantity from bundle_components bc
+      where bc.tenant_id = ${tenantId} and bc.bundle_sku in (select sku from page_products where is_bundle)
+    )
+    select
+      (select json_agg(json_build_array(pc.id, pc.marketplace, pc.region, pc.name,
+          coalesce((select array_agg(cs.source_id order by cs.position) from channel_sources cs where cs.tenant_id = ${tenantId} and cs.channel_id = pc.id), '{}'))
+        order by pc.name) from page_channels pc) as channels,
+      (select json_agg(json_build_array(s.id, s.name, s.kind) order by s.priority, s.name) from sources s where s.tenant_id = ${tenantId}) as sources,
+      (select json_agg(json_build_array(l.id, l.channel_id, l.sku, l.channel_sku, l.external_id, l.title, l.fulfilled_by, l.status, l.rule_percent, l.rule_buffer, l.rule_max)
+        order by c.name, l.id) from page_listings l join page_channels c on c.id = l.channel_id) as listings,
+      (select json_agg(json_build_array(p.sku, p.title, p.is_bundle)) from page_products p) as products,
+      (select json_agg(json_build_array(bc.bundle_sku, bc.component_sku, bc.quantity) order by bc.bundle_sku, bc.component_sku) from page_components bc) as components,
+      (select json_agg(json_build_array(b.source_id, b.sku, b.on_hand, b.committed)) from balances b
+        where b.tenant_id = ${tenantId} and b.sku in (select sku from page_products union select component_sku from page_components)) as balances,
+      (select json_agg(json_build_array(lp.listing_id, lp.state, lp.desired, lp.pushed,
+          to_char(lp.acknowledged_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+        from listing_pushes lp where lp.tenant_id = ${tenantId} and lp.listing_id in (select id from page_listings)) as pushes
+  `.execute(db);
+  const row = result.rows[0];
+  return {
+    channels: (row?.channels ?? []).map(([id, marketplace, region, name, sourceIds]) => ({ channelId: id, marketplace, region, name, sourceIds })),
+    sources: (row?.sources ?? []).map(([sourceId, name, kind]) => ({ sourceId, name, kind })),
+    listings: (row?.listings ?? []).map(([id, channelId, sku, channelSku, externalId, title, fulfilledBy, status, percent, buffer, max]) => ({
+      listingId: id,
+      channelId,
+      sku,
+      channelSku,
+      externalId,
+      title,
+      fulfilledBy,
+      status,
+      rules: { percent, buffer, max },
+    })),
+    products: (row?.products ?? []).map(([sku, title, isBundle]) => ({ sku, title, isBundle })),
+    components: (row?.components ?? []).map(([bundleSku, componentSku, quantity]) => ({ bundleSku, componentSku, quantity })),
+    balances: (row?.balances ?? []).map(([sourceId, sku, onHand, committed]) => ({ sourceId, sku, onHand: Number(onHand), committed: Number(committed) })),
+    pushes: (row?.pushes ?? []).map(([listingId, state, desired, pushed, acknowledgedAt]) => ({ listingId, state, desired, pushed, acknowledgedAt })),
+  };
 }
