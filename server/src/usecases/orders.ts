@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { Order, ordersIngestInput } from '@onhand/shared';
 import { orderStatus } from '../domain/orders';
 import { findChannel } from '../db/repositories/channels';
-import { lockExternalOrder, insertAllocations, insertLines, insertOrderOnce, lockOrder, lockOrderByExternalId, findLines, rewriteRoutedLine, toApiOrder } from '../db/repositories/orders';
+import { findChannelLockingExternalOrder, insertAllocations, insertOrderOnce, lockOrder, lockOrderByExternalId, findLines, rewriteRoutedLine, toApiOrder } from '../db/repositories/orders';
+import { writeOrderRecords } from '../db/repositories/order-writes';
 import { claimKey, storeResponse } from '../db/repositories/idempotency';
 import { AppError, notFound } from '../errors';
 import { insertEvents, type NewEvent } from '../db/repositories/events';
@@ -30,10 +31,11 @@ export async function ingestOrder(scope: TenantScope, input: IngestInput): Promi
       const claim = await claimKey(trx, tenantId, input.idempotencyKey, 'orders.ingest', hash);
       if (!claim.claimed) return replay<Order>(trx, tenantId, input.idempotencyKey, 'orders.ingest', hash);
     }
-    const channel = await findChannel(trx, tenantId, input.channelId);
+    // The channel, and the external order's lock (ingest and cancel of one
+    // order serialise), in one round trip.
+    const channel = await findChannelLockingExternalOrder(trx, tenantId, input.channelId, input.externalOrderId);
     if (!channel) throw notFound('channel', 'channelId');
 
-    await lockExternalOrder(trx, tenantId, channel.channelId, input.externalOrderId);
     const orderId = newId('ord');
     const order = { id: orderId, channelId: channel.channelId, externalOrderId: input.externalOrderId, placedAt: new Date(input.placedAt).toISOString(), shipToCountry: input.shipTo.country, status: 'open' as const, requestHash: hash };
     const { inserted, tombstoned: cancelledFirst } = await insertOrderOnce(trx, tenantId, order);
@@ -55,14 +57,17 @@ export async function ingestOrder(scope: TenantScope, input: IngestInput): Promi
       quantity: line.quantity,
     }));
     const { lines, allocations, movements, locked } = await routeLines(trx, tenantId, { channel, orderId, shipToCountry: input.shipTo.country, cancelledFirst }, lineInputs);
-    await insertLines(trx, tenantId, lines);
-    await applyMovements(trx, tenantId, locked, movements, { actor: scope.actor, idempotencyKey: input.idempotencyKey });
-    await insertAllocations(trx, tenantId, allocations);
     const status = orderStatus(lines.map((l) => l.state));
-    if (status !== 'open') await trx.updateTable('orders').set({ status }).where('tenant_id', '=', tenantId).where('id', '=', orderId).execute();
     const result = toApiOrder({ ...order, status }, lines);
-    await insertEvents(trx, tenantId, [orderEvent(result)]);
-    if (input.idempotencyKey) await storeResponse(trx, tenantId, input.idempotencyKey, result);
+    await writeOrderRecords(trx, tenantId, {
+      orderId,
+      status,
+      lines,
+      allocations,
+      events: [orderEvent(result)],
+      response: input.idempotencyKey ? { idempotencyKey: input.idempotencyKey, body: result } : undefined,
+    });
+    await applyMovements(trx, tenantId, locked, movements, { actor: scope.actor, idempotencyKey: input.idempotencyKey });
     return result;
   });
 }

@@ -8,8 +8,7 @@ import { routeLine, type RoutingSource } from '../domain/routing';
 import { balanceKeyString, lockBalances, type BalanceKey, type BalanceRow } from '../db/repositories/balances';
 import { findListingsByIdentifiers } from '../db/repositories/listings';
 import type { AllocationRow, LineRow } from '../db/repositories/orders';
-import { findComponents, findProducts } from '../db/repositories/products';
-import { listSources } from '../db/repositories/sources';
+import { loadRoutingCatalog } from '../db/repositories/order-writes';
 import type { TaggedMovement } from './movements';
 
 export const newId = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '')}`;
@@ -45,9 +44,7 @@ export async function routeLines(
     listings.find((l) => line.channelSku !== null && l.channelSku === line.channelSku) ??
     listings.find((l) => line.externalId !== null && l.externalId === line.externalId);
   const lineSkus = [...new Set(toRoute.flatMap((l) => listingOf(l)?.sku ?? []))];
-  const products = await findProducts(trx, tenantId, lineSkus);
-  const components = await findComponents(trx, tenantId, products.filter((p) => p.isBundle).map((p) => p.sku));
-  const sources = await listSources(trx, tenantId);
+  const { products, components, sources } = await loadRoutingCatalog(trx, tenantId, lineSkus);
   const stockSkus = [...new Set([...products.filter((p) => !p.isBundle).map((p) => p.sku), ...components.map((c) => c.component_sku)])];
   const keys: BalanceKey[] = sources.flatMap((s) => stockSkus.map((sku) => ({ sourceId: s.sourceId, sku })));
   const locked = await lockBalances(trx, tenantId, keys);

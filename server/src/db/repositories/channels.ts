@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Channel } from '@onhand/shared';
 import type { DbOrTrx, Marketplace } from '../database';
 
-export async function listChannels(db: DbOrTrx, tenantId: string, channelId?: string): Promise<Channel[]> {
+/** `alsoSelect`: an expression evaluated once per channel found (a lock taken in the same round trip). */
+export async function listChannels(db: DbOrTrx, tenantId: string, channelId?: string, alsoSelect?: RawBuilder<unknown>): Promise<Channel[]> {
   let query = db
     .selectFrom('channels as c')
     .select(['c.id', 'c.marketplace', 'c.region', 'c.name'])
@@ -10,6 +11,7 @@ export async function listChannels(db: DbOrTrx, tenantId: string, channelId?: st
     .select(sql<string[] | string | null>`(select array_agg(cs.source_id order by cs.position) from channel_sources cs where cs.tenant_id = c.tenant_id and cs.channel_id = c.id)`.as('source_ids'))
     .where('c.tenant_id', '=', tenantId);
   if (channelId !== undefined) query = query.where('c.id', '=', channelId);
+  if (alsoSelect) query = query.select(alsoSelect.as('also'));
   const channels = await query.orderBy('c.name').execute();
   return channels.map((c) => ({
     channelId: c.id,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { Order, OrderLine } from '@onhand/shared';
+import type { Channel, Order, OrderLine } from '@onhand/shared';
 import type { DbOrTrx, LineState, OrderStatus } from '../database';
+import { listChannels } from './channels';
 
 export interface OrderRow {
   id: string;
@@ -79,7 +80,16 @@ export async function insertOrderOnce(db: DbOrTrx, tenantId: string, order: Orde
  * tombstone the ingest sees.
  */
 export async function lockExternalOrder(db: DbOrTrx, tenantId: string, channelId: string, externalOrderId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${JSON.stringify([tenantId, channelId, externalOrderId])}, 0))`.execute(db);
+  await sql`select ${externalOrderLock(tenantId, channelId, externalOrderId)}`.execute(db);
+}
+
+/** The lock of `lockExternalOrder` as an expression, to take it within another statement. */
+export const externalOrderLock = (tenantId: string, channelId: string, externalOrderId: string) =>
+  sql`pg_advisory_xact_lock(hashtextextended(${JSON.stringify([tenantId, channelId, externalOrderId])}, 0))`;
+
+/** The channel, with the external order's lock taken in the same round trip (none when the channel is unknown). */
+export async function findChannelLockingExternalOrder(db: DbOrTrx, tenantId: string, channelId: string, externalOrderId: string): Promise<Channel | undefined> {
+  return (await listChannels(db, tenantId, channelId, externalOrderLock(tenantId, channelId, externalOrderId)))[0];
 }
 
 export async function lockOrderByExternalId(db: DbOrTrx, tenantId: string, channelId: string, externalOrderId: string): Promise<OrderRow | undefined> {
