@@ -149,6 +149,71 @@ describe.each(databaseKinds)('inventory ledger on %s', (kind) => {
     await seller.api.sources.update({ sourceId: seller.sources.MF, isDefault: true, idempotencyKey: 'default-mf' });
   });
 
+  it('setQuantities counts many SKUs in one call: unchanged rows write no entry, a repeat writes nothing, what changed is republished', async () => {
+    const MF = seller.sources.MF;
+    const channel = await seller.api.channels.create({ marketplace: 'ebay', region: 'US', name: 'eBay bulk', sourceIds: [MF] });
+    const before = await ledgerCount(db);
+    const first = {
+      sourceId: MF,
+      rows: [
+        { sku: 'BULK-1', onHand: 5, title: 'Bulk one', note: 'import line 2' },
+        { sku: 'BULK-2', onHand: 0, title: 'Bulk two' },
+        { sku: 'BULK-3', onHand: 7, title: 'Bulk three' },
+      ],
+      idempotencyKey: 'bulk-1',
+    };
+    const result = await seller.api.inventory.setQuantities(first);
+    expect(result).toMatchObject({ entriesWritten: 2, productsCreated: 3, replayed: false });
+    expect(result.rows.map((r) => [r.sku, r.delta, r.entryId === null])).toEqual([['BULK-1', 5, false], ['BULK-2', 0, true], ['BULK-3', 7, false]]);
+    expect(await ledgerCount(db)).toBe(before + 2);
+    const [entry] = (await seller.api.inventory.history({ sku: 'BULK-1' })).entries;
+    expect(entry).toMatchObject({ id: result.rows[0]?.entryId, delta: 5, balanceAfter: 5, reason: 'count', note: 'import line 2' });
+
+    const repeat = await seller.api.inventory.setQuantities(first);
+    expect(repeat).toEqual({ ...result, replayed: true });
+    expect(await ledgerCount(db)).toBe(before + 2);
+    expect((await rejection(seller.api.inventory.setQuantities({ ...first, rows: first.rows.slice(1) }))).code).toBe('CONFLICT');
+
+    const listing = await seller.api.listings.upsert({ channelId: channel.channelId, sku: 'BULK-3', channelSku: 'E-BULK-3', fulfilledBy: 'merchant', status: 'tracked', idempotencyKey: 'bulk-listing' });
+    const second = await seller.api.inventory.setQuantities({ sourceId: MF, rows: [{ sku: 'BULK-1', onHand: 5 }, { sku: 'BULK-3', onHand: 4 }], idempotencyKey: 'bulk-2' });
+    expect(second).toMatchObject({ entriesWritten: 1, productsCreated: 0 });
+    expect(second.rows.map((r) => r.delta)).toEqual([0, -3]);
+    expect(await ledgerCount(db)).toBe(before + 3);
+    const push = await db.db.selectFrom('listing_pushes').select('desired').where('listing_id', '=', listing.listingId).executeTakeFirstOrThrow();
+    expect(push.desired).toBe(4);
+    // Every row was counted, changed or not (negatives.explain reads it).
+    const counted = await db.db.selectFrom('balances').select(['sku', 'last_counted_at']).where('tenant_id', '=', seller.tenantId).where('source_id', '=', MF).where('sku', 'in', ['BULK-1', 'BULK-2']).execute();
+    expect(counted.map((b) => [b.sku, b.last_counted_at !== null]).sort()).toEqual([['BULK-1', true], ['BULK-2', true]]);
+  });
+
+  it('setQuantities names the bad row and writes nothing when any row is bad', async () => {
+    await seller.api.products.upsert({ sku: 'BULK-KIT', title: 'Kit', components: [{ sku: 'BULK-1', quantity: 2 }], idempotencyKey: 'p-bulk-kit' });
+    const before = await ledgerCount(db);
+    const good = { sku: 'BULK-1', onHand: 99 };
+    const fresh = { sku: 'BULK-NEW', onHand: 3, title: 'Would be created' };
+    const cases: { rows: unknown[]; sourceId?: string; code: string; field: string }[] = [
+      { rows: [good, { sku: 'BULK-1', onHand: 1 }], code: 'BAD_REQUEST', field: 'rows.1.sku' },
+      { rows: [good, fresh, { sku: 'BULK-3', onHand: -1 }], code: 'BAD_REQUEST', field: 'rows.2.onHand' },
+      { rows: [good, { sku: 'BULK-3', onHand: 1, colour: 'red' }], code: 'BAD_REQUEST', field: 'rows.1.colour' },
+      { rows: [good, fresh, { sku: 'NO-SUCH-SKU', onHand: 1 }], code: 'NOT_FOUND', field: 'rows.2.sku' },
+      { rows: [good, fresh, { sku: 'BULK-KIT', onHand: 1 }], code: 'BAD_REQUEST', field: 'rows.2.sku' },
+      { rows: [good, fresh], sourceId: 'src_unknown', code: 'NOT_FOUND', field: 'sourceId' },
+      { rows: [], code: 'BAD_REQUEST', field: 'rows' },
+      { rows: Array.from({ length: limits.batchMax + 1 }, (_, i) => ({ sku: `MANY-${i}`, onHand: 1, title: 'x' })), code: 'BAD_REQUEST', field: 'rows' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const error = await rejection(seller.api.inventory.setQuantities({ sourceId: c.sourceId ?? seller.sources.MF, rows: c.rows as never, idempotencyKey: `bulk-bad-${i}` }));
+      expect([i, error.code]).toEqual([i, c.code]);
+      expect(error.message).toContain(`${c.field}:`);
+    }
+    const kit = await rejection(seller.api.inventory.setQuantities({ sourceId: seller.sources.MF, rows: [{ sku: 'BULK-KIT', onHand: 1 }], idempotencyKey: 'bulk-bad-kit' }));
+    expect((kit.cause as { details?: { rule?: string } }).details?.rule).toBe('BUNDLE_HOLDS_NO_STOCK');
+    expect(await ledgerCount(db)).toBe(before);
+    const { items, unknownSkus } = await seller.api.inventory.bySkus({ skus: ['BULK-1', 'BULK-NEW'] });
+    expect(unknownSkus).toEqual(['BULK-NEW']);
+    expect(items[0]?.sources.find((s) => s.sourceId === seller.sources.MF)?.onHand).toBe(5);
+  });
+
   it('reconcile finds every balance equal to its ledger, and would report a tampered one', async () => {
     const clean = await admin.admin.reconcile({ tenantId: seller.tenantId });
     expect(clean.checked).toBeGreaterThan(3);

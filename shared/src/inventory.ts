@@ -8,6 +8,7 @@ import {
   quantitySchema,
   skuSchema,
   sourceKindSchema,
+  text,
 } from './common';
 
 export const adjustReasonSchema = z.enum(['received', 'damaged', 'lost', 'found', 'returned', 'correction']);
@@ -80,6 +81,47 @@ export const adjustInput = z.strictObject({
   idempotencyKey: idempotencyKeySchema,
   note: noteSchema.optional(),
 });
+
+/**
+ * inventory.setQuantities: many counts at one source in one call (a CSV
+ * import sends its rows this way). Each row is validated on its own, so an
+ * error names `rows.<index>.<field>`; a SKU may appear once per call.
+ */
+export const setQuantitiesRowSchema = z.strictObject({
+  sku: skuSchema,
+  onHand: quantitySchema,
+  /** Creates the product when the SKU is new; an existing product keeps its title. */
+  title: text(limits.titleLengthMax).optional(),
+  note: noteSchema.optional(),
+});
+
+export const setQuantitiesInput = z.strictObject({
+  sourceId: idSchema,
+  rows: z
+    .array(setQuantitiesRowSchema)
+    .min(1, 'must hold at least one row')
+    .max(limits.batchMax, `must hold at most ${limits.batchMax} rows`)
+    .superRefine((rows, ctx) => {
+      const firstIndex = new Map<string, number>();
+      rows.forEach((row, index) => {
+        const earlier = firstIndex.get(row.sku);
+        if (earlier === undefined) firstIndex.set(row.sku, index);
+        else ctx.addIssue({ code: 'custom', path: [index, 'sku'], message: `is already on row ${earlier}` });
+      });
+    }),
+  idempotencyKey: idempotencyKeySchema,
+});
+export type SetQuantitiesInput = z.infer<typeof setQuantitiesInput>;
+
+export const setQuantitiesOutput = z.object({
+  /** One per input row, in input order; `entryId` is null when the count changed nothing (no ledger entry). */
+  rows: z.array(z.object({ sku: z.string(), onHand: z.number().int(), delta: z.number().int(), entryId: z.string().nullable() })),
+  entriesWritten: z.number().int(),
+  productsCreated: z.number().int(),
+  /** True when the idempotency key was used before: this is the first call's result and nothing was written now. */
+  replayed: z.boolean(),
+});
+export type SetQuantitiesOutput = z.infer<typeof setQuantitiesOutput>;
 
 export const historyInput = z.strictObject({
   sku: skuSchema,

@@ -1,35 +1,12 @@
 import { basename } from 'node:path';
-import { SingleBar } from 'cli-progress';
-import { limits, listingsUpsertInput, skuSchema } from '@onhand/shared';
+import { limits, listingsUpsertInput, setQuantitiesRowSchema, skuSchema } from '@onhand/shared';
 import type { z } from 'zod';
-import { asCliError, CliError, exitCodes, type ApiClient } from './client';
+import { CliError, exitCodes, type ApiClient } from './client';
 import { parseQuantity, readCsv, type ColumnSpec, type CsvFile } from './csv';
+import { writeInventory, writeSingleRows, type BadRow, type ImportReport, type InventoryRow, type SingleRowWrite } from './import-write';
 import type { Output } from './output';
 
-export interface BadRow {
-  line: number;
-  reason: string;
-}
-
-export interface ImportReport {
-  file: string;
-  rows: number;
-  good: number;
-  bad: BadRow[];
-  /** Rows the server accepted: written now, or already written by an earlier run of the same file (then nothing is written again). */
-  accepted: number;
-  failed: BadRow[];
-  seconds: number;
-  /** False when bad rows stopped the import before anything was written. */
-  applied: boolean;
-}
-
-/** One validated row: the calls that import it, each with its own idempotency key. */
-interface PlannedRow {
-  line: number;
-  sku: string;
-  write: (api: ApiClient) => Promise<unknown>;
-}
+export type { BadRow, ImportReport } from './import-write';
 
 const inventoryColumns: ColumnSpec[] = [
   { field: 'sku', names: ['sku', 'sellersku', 'itemsku', 'mastersku', 'productsku', 'msku', 'skucode'], required: true },
@@ -64,7 +41,7 @@ export async function importInventory(api: ApiClient, out: Output, path: string,
 
   const bad: BadRow[] = [];
   const seen = new Map<string, number>();
-  const candidates: { line: number; sku: string; onHand: number; title: string | undefined }[] = [];
+  const candidates: { line: number; sku: string; onHand: number; title: string | undefined; titleProblem: string | undefined }[] = [];
   for (const row of file.rows) {
     const sku = skuSchema.safeParse(row.values.sku ?? '');
     if (!sku.success) {
@@ -87,12 +64,13 @@ export async function importInventory(api: ApiClient, out: Output, path: string,
     }
     seen.set(sku.data, row.line);
     const title = row.values.title?.trim() || undefined;
-    candidates.push({ line: row.line, sku: sku.data, onHand, title });
+    const titleCheck = title === undefined ? undefined : setQuantitiesRowSchema.shape.title.safeParse(title);
+    candidates.push({ line: row.line, sku: sku.data, onHand, title, titleProblem: titleCheck?.success === false ? `title ${firstIssue(titleCheck.error)}` : undefined });
   }
 
   // Checked against the server before anything is written: unknown SKUs (without a title to create them) and bundles.
   const known = await knownProducts(api, candidates.map((c) => c.sku));
-  const planned: PlannedRow[] = [];
+  const planned: InventoryRow[] = [];
   for (const c of candidates) {
     const product = known.get(c.sku);
     if (product?.isBundle) {
@@ -103,17 +81,18 @@ export async function importInventory(api: ApiClient, out: Output, path: string,
       bad.push({ line: c.line, reason: `unknown SKU ${c.sku} (add a title column to create products)` });
       continue;
     }
-    const note = `import ${basename(path)} line ${c.line}`;
-    planned.push({
-      line: c.line,
-      sku: c.sku,
-      write: async (client) => {
-        if (!product) await client.products.upsert.mutate({ sku: c.sku, title: c.title!, idempotencyKey: keyOf(file, c.line, 'product') });
-        return client.inventory.setQuantity.mutate({ sku: c.sku, sourceId: source.sourceId, onHand: c.onHand, note, idempotencyKey: keyOf(file, c.line, 'quantity') });
-      },
-    });
+    if (!product && c.titleProblem) {
+      bad.push({ line: c.line, reason: `${c.titleProblem} (it would create product ${c.sku})` });
+      continue;
+    }
+    // The call's payload depends on the file alone (a re-run must repeat it exactly): every valid title
+    // goes along, and the server uses it only to create a product that is not there.
+    const title = c.titleProblem ? undefined : c.title;
+    planned.push({ line: c.line, sku: c.sku, onHand: c.onHand, title, note: `import ${basename(path)} line ${c.line}` });
   }
-  return finish(api, out, path, file, planned, bad, options.goodRowsOnly, started);
+  const report = startReport(path, file, planned.length, bad, options.goodRowsOnly);
+  if (report.applied) await writeInventory(api, out, source.sourceId, `csv:${file.digest.slice(0, 32)}:${source.sourceId}`, planned, report);
+  return endReport(report, started);
 }
 
 export async function importListings(api: ApiClient, out: Output, path: string, options: { channel: string; goodRowsOnly: boolean }): Promise<ImportReport> {
@@ -164,15 +143,17 @@ export async function importListings(api: ApiClient, out: Output, path: string, 
     inputs.push({ line: row.line, input: parsed.data });
   }
   const known = await knownProducts(api, inputs.map((i) => i.input.sku));
-  const planned: PlannedRow[] = [];
+  const planned: SingleRowWrite[] = [];
   for (const { line, input } of inputs) {
     if (!known.has(input.sku)) {
       bad.push({ line, reason: `unknown SKU ${input.sku} (import the product's inventory first)` });
       continue;
     }
-    planned.push({ line, sku: input.sku, write: (client) => client.listings.upsert.mutate(input) });
+    planned.push({ line, write: (client) => client.listings.upsert.mutate(input) });
   }
-  return finish(api, out, path, file, planned, bad, options.goodRowsOnly, started);
+  const report = startReport(path, file, planned.length, bad, options.goodRowsOnly);
+  if (report.applied) await writeSingleRows(api, out, planned, report);
+  return endReport(report, started);
 }
 
 function fulfilment(value: string | undefined): 'merchant' | 'marketplace' | null {
@@ -189,83 +170,32 @@ function trackedStatus(value: string | undefined): 'tracked' | 'untracked' | nul
   return null;
 }
 
-/** Characters of SKUs per lookup request (Node's default header limit is 16 KiB). */
-const urlBudget = 6000;
+/** Lookups in flight while checking SKUs: each names up to 500 SKUs (sent as POST, so no URL limit). */
+const lookupsInFlight = 4;
 
 async function knownProducts(api: ApiClient, skus: readonly string[]): Promise<Map<string, { isBundle: boolean }>> {
   const unique = [...new Set(skus)];
-  // Queries travel in the URL: chunks small enough for a server's header limit, one HTTP request each.
   const chunks: string[][] = [];
-  let chunk: string[] = [];
-  let length = 0;
-  for (const sku of unique) {
-    const encoded = encodeURIComponent(JSON.stringify(sku)).length + 3;
-    if (chunk.length > 0 && (chunk.length >= limits.batchMax || length + encoded > urlBudget)) {
-      chunks.push(chunk);
-      chunk = [];
-      length = 0;
-    }
-    chunk.push(sku);
-    length += encoded;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
+  for (let i = 0; i < unique.length; i += limits.batchMax) chunks.push(unique.slice(i, i + limits.batchMax));
   const known = new Map<string, { isBundle: boolean }>();
-  for (const result of await Promise.all(chunks.map((chunk) => api.inventory.bySkus.query({ skus: chunk })))) {
-    for (const item of result.items) known.set(item.sku, { isBundle: item.isBundle });
-  }
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const result = await api.inventory.bySkus.query({ skus: chunks[next++]! });
+      for (const item of result.items) known.set(item.sku, { isBundle: item.isBundle });
+    }
+  };
+  await Promise.all(Array.from({ length: lookupsInFlight }, worker));
   return known;
 }
 
-/** Rows go out in batches of one HTTP request each, a few requests at a time. */
-const batchRows = 100;
-const requestsInFlight = 4;
-/** A row the server refused as busy (TOO_MANY_REQUESTS) is tried again, this many times, backing off. */
-const busyRetries = 6;
-
-async function writeWithRetry(row: PlannedRow, api: ApiClient): Promise<unknown> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await row.write(api);
-    } catch (error) {
-      const busy = (error as { data?: { code?: string } } | undefined)?.data?.code === 'TOO_MANY_REQUESTS';
-      if (!busy || attempt >= busyRetries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt * (0.5 + Math.random())));
-    }
-  }
+/** Bad rows stop the import before anything is written, unless only the good rows are wanted. */
+function startReport(path: string, file: CsvFile, good: number, bad: BadRow[], goodRowsOnly: boolean): ImportReport {
+  bad.sort((a, b) => a.line - b.line);
+  return { file: path, rows: file.rows.length, good, bad, accepted: 0, failed: [], seconds: 0, applied: bad.length === 0 || goodRowsOnly };
 }
 
-async function finish(api: ApiClient, out: Output, path: string, file: CsvFile, planned: PlannedRow[], bad: BadRow[], goodRowsOnly: boolean, started: number): Promise<ImportReport> {
-  bad.sort((a, b) => a.line - b.line);
-  const report: ImportReport = { file: path, rows: file.rows.length, good: planned.length, bad, accepted: 0, failed: [], seconds: 0, applied: false };
-  if (bad.length > 0 && !goodRowsOnly) {
-    report.seconds = (performance.now() - started) / 1000;
-    return report;
-  }
-  report.applied = true;
-  const bar = out.progress ? new SingleBar({ format: 'importing [{bar}] {value}/{total} rows · {eta_formatted} left', stream: out.stderr, hideCursor: true }) : undefined;
-  bar?.start(planned.length, 0);
-  let next = 0;
-  const worker = async () => {
-    while (next < planned.length) {
-      const batch = planned.slice(next, next + batchRows);
-      next += batch.length;
-      const results = await Promise.allSettled(batch.map((row) => writeWithRetry(row, api)));
-      results.forEach((result, i) => {
-        if (result.status === 'fulfilled') report.accepted += 1;
-        else {
-          const error = asCliError(result.reason);
-          if (error.exitCode === exitCodes.auth) throw error;
-          report.failed.push({ line: batch[i]!.line, reason: error.message });
-        }
-      });
-      bar?.increment(batch.length);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: requestsInFlight }, worker));
-  } finally {
-    bar?.stop();
-  }
+function endReport(report: ImportReport, started: number): ImportReport {
   report.failed.sort((a, b) => a.line - b.line);
   report.seconds = (performance.now() - started) / 1000;
   return report;

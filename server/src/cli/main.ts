@@ -3,6 +3,7 @@ import { apiClient, asCliError, CliError, defaultServer, exitCodes, type Connect
 import { exportLedger } from './export';
 import { importInventory, importListings, type ImportReport } from './import';
 import { makeOutput, table, type CliIo, type Output } from './output';
+import { seedDemoCommand } from './seed-demo';
 
 interface GlobalOptions {
   server: string;
@@ -196,6 +197,31 @@ Uses a seller token. Exits 3 when rows are bad (they are listed with their line 
       }),
     );
 
+  program
+    .command('seed-demo')
+    .description('add the demo seller (sources, products with stock, channels, listings, one order) to a database and print a seller token; idempotent')
+    .addOption(new Option('--database-url <url>', 'PostgreSQL to seed').env('DATABASE_URL'))
+    .addOption(new Option('--data-dir <dir>', 'the embedded database to seed when no URL is given (default ./.onhand/data; stop its server first)').env('ONHAND_DATA_DIR'))
+    .addHelpText(
+      'after',
+      `
+Works on the database itself, not through a server (no --server or --token). Running it
+again adds nothing: the demo seller is found and every step is repeated with its
+idempotency key. Each run prints a new demo seller token (tokens are stored hashed).`,
+    )
+    .action(
+      action(async ({ out }, options: { databaseUrl?: string; dataDir?: string }) => {
+        const seeded = await seedDemoCommand({ databaseUrl: options.databaseUrl || undefined, dataDir: options.dataDir || undefined });
+        out.result(seeded, () =>
+          [
+            seeded.created ? `Demo seller seeded in ${seeded.database} (tenant ${seeded.tenantId}).` : `The demo seller was already in ${seeded.database} (tenant ${seeded.tenantId}); nothing new was written.`,
+            `Demo seller token: ${seeded.token}`,
+            out.color.dim('shown only now; paste it with the server URL into the extension options'),
+          ].join('\n'),
+        );
+      }),
+    );
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
@@ -216,7 +242,16 @@ function describeImport(report: ImportReport, out: Output): string {
   if (!report.applied) {
     lines.push(out.color.yellow('nothing written: fix the rows above, or pass --good-rows-only to import the good rows'));
   } else {
-    lines.push(`${out.color.green(`${report.accepted} rows imported`)} in ${report.seconds.toFixed(1)} s (${Math.round(report.accepted / Math.max(report.seconds, 0.001))} rows/s); rows imported by an earlier run of this file are not written again`);
+    const rate = `${report.seconds.toFixed(1)} s (${Math.round(report.accepted / Math.max(report.seconds, 0.001))} rows/s)`;
+    if (report.entriesWritten === undefined) {
+      lines.push(`${out.color.green(`${report.accepted} rows imported`)} in ${rate}; rows imported by an earlier run of this file are not written again`);
+    } else {
+      const unchanged = report.accepted - (report.alreadyImported ?? 0) - report.entriesWritten;
+      lines.push(
+        `${out.color.green(`${report.accepted} rows imported`)} in ${rate}: ${report.entriesWritten} quantities changed (one ledger entry each), ${unchanged} unchanged, ` +
+          `${report.productsCreated ?? 0} products created, ${report.alreadyImported ?? 0} already imported by an earlier run of this file (nothing written again)`,
+      );
+    }
     for (const failed of report.failed.slice(0, 50)) lines.push(`  ${out.color.red(`line ${failed.line}`)} failed: ${failed.reason}`);
   }
   return lines.join('\n');

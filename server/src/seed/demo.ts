@@ -1,4 +1,5 @@
 import type { Db } from '../db/database';
+import { findSeededTenant } from '../db/repositories/demo-tenant';
 import { listTenants } from '../db/repositories/tenants';
 import { createTenant, issueToken } from '../usecases/admin';
 import { createSource, upsertProduct } from '../usecases/catalog';
@@ -30,16 +31,33 @@ const demoProducts = [
   { sku: 'DEMO-BOTTLE-750', title: 'Steel water bottle, 750 ml', stock: { MF: 55, FBA: 0, Deliverr: 9 } },
 ] as const;
 
+const demoTenantName = 'Demo seller';
+/** The seed's first keyed step: its key marks the tenant as the demo's. */
+const demoMarkerKey = 'demo-source-mf';
+
 /**
  * On an empty database, a demo tenant so a new user sees numbers at once.
  * Returns undefined when any tenant exists already (never seeds twice).
  */
 export async function seedDemoIfEmpty(db: Db): Promise<DemoTenant | undefined> {
   if ((await listTenants(db)).length > 0) return undefined;
-  const { tenantId } = await createTenant(db, 'Demo seller');
-  const { token } = await issueToken(db, { tenantId, role: 'seller', label: 'demo' });
+  const { created, ...demo } = await seedDemo(db);
+  void created;
+  return demo;
+}
+
+/**
+ * The demo tenant on any database (`onhand seed-demo`), with a new seller
+ * token (tokens are stored hashed: an earlier one cannot be shown again).
+ * Idempotent: when the demo tenant exists, every step is repeated with its
+ * idempotency key and writes nothing, except to finish a seed that stopped
+ * half-way; `created` says whether the tenant is new.
+ */
+export async function seedDemo(db: Db): Promise<DemoTenant & { created: boolean }> {
+  const existing = await findSeededTenant(db, demoTenantName, demoMarkerKey);
+  const tenantId = existing ?? (await createTenant(db, demoTenantName)).tenantId;
   const scope = { db, tenantId, actor: 'seed:demo' };
-  const mf = await createSource(scope, { name: 'MF', kind: 'merchant', isDefault: true, shipsTo: ['US', 'CA'], priority: 10, idempotencyKey: 'demo-source-mf' });
+  const mf = await createSource(scope, { name: 'MF', kind: 'merchant', isDefault: true, shipsTo: ['US', 'CA'], priority: 10, idempotencyKey: demoMarkerKey });
   const fba = await createSource(scope, { name: 'FBA', kind: 'fba', shipsTo: ['US'], priority: 20, autoFulfill: true, idempotencyKey: 'demo-source-fba' });
   const deliverr = await createSource(scope, { name: 'Deliverr', kind: 'deliverr', shipsTo: ['US'], priority: 30, autoFulfill: false, idempotencyKey: 'demo-source-deliverr' });
   const sourceIds = { MF: mf.sourceId, FBA: fba.sourceId, Deliverr: deliverr.sourceId };
@@ -77,5 +95,7 @@ export async function seedDemoIfEmpty(db: Db): Promise<DemoTenant | undefined> {
     shipTo: { country: 'US' },
     lines: [{ externalLineId: '1', channelSku: 'DEMO-CANDLE-LAV', quantity: 1 }],
   });
-  return { tenantId, sellerToken: token, sourceIds, skus: demoProducts.map((p) => p.sku), channelIds };
+  // Last: a seed that stopped half-way leaves no token behind.
+  const { token } = await issueToken(db, { tenantId, role: 'seller', label: 'demo' });
+  return { tenantId, sellerToken: token, sourceIds, skus: demoProducts.map((p) => p.sku), channelIds, created: existing === undefined };
 }

@@ -12,7 +12,16 @@ export interface AdminHttpContext {
   log: Logger;
   subscribers: () => number;
   bearerToken: string | null;
+  /**
+   * Serve /metrics without a token. Off unless the server is started with
+   * it (ONHAND_METRICS_PUBLIC=true when the option is not given): the figures
+   * name no tenant, but they describe the whole installation.
+   */
+  metricsPublic?: boolean | undefined;
 }
+
+/** The opt-out from /metrics authentication, as the environment gives it. */
+export const metricsPublicFromEnv = (env: NodeJS.ProcessEnv = process.env): boolean => env.ONHAND_METRICS_PUBLIC === 'true';
 
 const json = (res: ServerResponse, status: number, body: unknown): void => {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -35,6 +44,7 @@ export async function handleAdminHttp(req: IncomingMessage, res: ServerResponse,
     return true;
   }
   if (url.pathname === '/metrics') {
+    if (!(ctx.metricsPublic ?? metricsPublicFromEnv()) && !(await requireAdmin(res, ctx, '/metrics'))) return true;
     const text = prometheusText(await metricsSnapshot(ctx.db, ctx.subscribers()));
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text);
     return true;
@@ -46,6 +56,26 @@ export async function handleAdminHttp(req: IncomingMessage, res: ServerResponse,
   return false;
 }
 
+/** True for an admin bearer token; otherwise answers 401 (none, or not valid) or 403 (not admin) and returns false. */
+async function requireAdmin(res: ServerResponse, ctx: AdminHttpContext, what: string): Promise<boolean> {
+  if (!ctx.bearerToken) {
+    res.setHeader('www-authenticate', 'Bearer');
+    json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <token>)' } });
+    return false;
+  }
+  const token = await authenticate(ctx.db, ctx.bearerToken);
+  if (!token) {
+    res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
+    json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'the token is not valid' } });
+    return false;
+  }
+  if (token.role !== 'admin') {
+    json(res, 403, { error: { code: 'FORBIDDEN', message: `${what} needs an admin token` } });
+    return false;
+  }
+  return true;
+}
+
 /**
  * GET /admin/ledger.jsonl?tenantId=&from=&to= with an admin token: one JSON
  * object per line, written page by page with backpressure. A failure after
@@ -53,10 +83,7 @@ export async function handleAdminHttp(req: IncomingMessage, res: ServerResponse,
  * export for a whole one.
  */
 async function exportLedger(res: ServerResponse, url: URL, ctx: AdminHttpContext): Promise<void> {
-  if (!ctx.bearerToken) return json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <token>)' } });
-  const token = await authenticate(ctx.db, ctx.bearerToken);
-  if (!token) return json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'the token is not valid' } });
-  if (token.role !== 'admin') return json(res, 403, { error: { code: 'FORBIDDEN', message: 'the ledger export needs an admin token' } });
+  if (!(await requireAdmin(res, ctx, 'the ledger export'))) return;
   const parsed = ledgerExportQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => ({ path: [...i.path, ...('keys' in i ? i.keys : [])].join('.') || '(query)', message: i.message }));

@@ -36,6 +36,8 @@ export interface MetricsSnapshot {
   latency: { count: number; sumSeconds: number; buckets: { le: number; count: number }[] };
   outbox: Record<PushState, number>;
   subscribers: number;
+  /** This process's memory: resident now, and the most it has held since it started. */
+  memory: { residentBytes: number; peakResidentBytes: number };
 }
 
 export async function metricsSnapshot(db: Db, subscribers: number): Promise<MetricsSnapshot> {
@@ -50,6 +52,8 @@ export async function metricsSnapshot(db: Db, subscribers: number): Promise<Metr
     },
     outbox,
     subscribers,
+    // maxRSS is in kibibytes.
+    memory: { residentBytes: process.memoryUsage.rss(), peakResidentBytes: process.resourceUsage().maxRSS * 1024 },
   };
 }
 
@@ -75,6 +79,12 @@ export function prometheusText(m: MetricsSnapshot): string {
     '# HELP onhand_live_subscribers Open change-feed subscriptions on this process.',
     '# TYPE onhand_live_subscribers gauge',
     `onhand_live_subscribers ${m.subscribers}`,
+    '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+    '# TYPE process_resident_memory_bytes gauge',
+    `process_resident_memory_bytes ${m.memory.residentBytes}`,
+    '# HELP onhand_process_peak_resident_memory_bytes The most resident memory this process has held since it started.',
+    '# TYPE onhand_process_peak_resident_memory_bytes gauge',
+    `onhand_process_peak_resident_memory_bytes ${m.memory.peakResidentBytes}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -6,16 +6,20 @@ import {
   type HistoryOutput,
   type InventoryChangeOutput,
   type InventoryItem,
+  type SetQuantitiesInput,
+  type SetQuantitiesOutput,
   type setQuantityInput,
 } from '@onhand/shared';
 import { applyMovement, available, checkStockable, countsAsStockCheck, planAdjustment, planSetQuantity, type BalanceState, type Movement } from '../domain/ledger';
 import type { Rejection } from '../domain/result';
-import { balanceKeyString, balancesForSkus } from '../db/repositories/balances';
-import { ledgerPage } from '../db/repositories/ledger';
+import { balanceKeyString, balancesForSkus, lockBalances } from '../db/repositories/balances';
+import { insertMissingProducts, markCounted } from '../db/repositories/bulk-stock';
+import { claimKey, storeResponse } from '../db/repositories/idempotency';
+import { ledgerPage, writeMovements, type NewLedgerEntry } from '../db/repositories/ledger';
 import { claimAndLockBalance, findEntry, recordMovement, type StoredMovementResponse } from '../db/repositories/stock-movements';
 import { findComponents, findProduct, findProducts } from '../db/repositories/products';
 import { findSource, listSources } from '../db/repositories/sources';
-import { badRequest, notFound } from '../errors';
+import { AppError, badRequest, notFound } from '../errors';
 import type { TenantScope } from './context';
 import { inTransaction, replay, requestHash, withoutKey } from './transaction';
 import { republish } from './publishing';
@@ -118,8 +122,88 @@ async function changeStock(
       counted: countsAsStockCheck(decision.value.reason),
       idempotencyKey: input.idempotencyKey,
     });
-    await republish(trx, tenantId, { skus: [input.sku] });
+    if (loaded.publishes) await republish(trx, tenantId, { skus: [input.sku] });
     return { entry, balance: balanceOut };
+  });
+}
+
+const setQuantitiesProcedure = 'inventory.setQuantities';
+
+/** A rejection of one row of a many-row call, named by the row's index. */
+const rowError = (index: number, rejection: Rejection) => badRequest(`rows.${index}.${rejection.field ?? 'sku'}`, rejection.message, rejection.rule);
+
+/**
+ * inventory.setQuantities: up to 500 counts at one source, load → decide →
+ * write in one transaction and a fixed number of statements: claim the key,
+ * load the products (creating new ones that have a title), lock the balances
+ * in key order, let the domain plan each count, then write every changed
+ * balance with its event and entry in one statement (writeMovements),
+ * republish what changed and mark every row counted. A row that changes
+ * nothing writes no ledger entry; any bad row refuses the whole call.
+ */
+export async function setQuantities(scope: TenantScope, input: SetQuantitiesInput): Promise<SetQuantitiesOutput> {
+  const hash = requestHash(withoutKey(input));
+  return inTransaction(scope.db, async (trx) => {
+    const { tenantId } = scope;
+    const { sourceId } = input;
+    const claim = await claimKey(trx, tenantId, input.idempotencyKey, setQuantitiesProcedure, hash);
+    if (!claim.claimed) {
+      const first = await replay<SetQuantitiesOutput>(trx, tenantId, input.idempotencyKey, setQuantitiesProcedure, hash);
+      return { ...first, replayed: true };
+    }
+    if (!(await findSource(trx, tenantId, sourceId))) throw notFound('source', 'sourceId');
+
+    const skus = input.rows.map((row) => row.sku);
+    const indexOf = new Map(skus.map((sku, index) => [sku, index]));
+    const products = new Map((await findProducts(trx, tenantId, skus)).map((p) => [p.sku, p]));
+    const missing: { sku: string; title: string }[] = [];
+    input.rows.forEach((row, index) => {
+      const product = products.get(row.sku);
+      if (!product) {
+        if (row.title === undefined) {
+          throw new AppError('NOT_FOUND', `rows.${index}.sku: product ${row.sku} not found (give the row a title to create it)`, { field: `rows.${index}.sku` });
+        }
+        missing.push({ sku: row.sku, title: row.title });
+        return;
+      }
+      const stockable = checkStockable(product);
+      if (!stockable.ok) throw rowError(index, stockable);
+    });
+    const created = new Set(await insertMissingProducts(trx, tenantId, missing));
+    // A SKU another transaction created between our read and our insert may be a bundle.
+    const createdElsewhere = missing.filter((m) => !created.has(m.sku)).map((m) => m.sku);
+    for (const product of await findProducts(trx, tenantId, createdElsewhere)) {
+      const stockable = checkStockable(product);
+      if (!stockable.ok) throw rowError(indexOf.get(product.sku) ?? 0, stockable);
+    }
+
+    const locked = await lockBalances(trx, tenantId, skus.map((sku) => ({ sourceId, sku })));
+    const touched: { sourceId: string; sku: string; onHand: number; committed: number }[] = [];
+    const entries: NewLedgerEntry[] = [];
+    const deltas = input.rows.map((row, index) => {
+      const current = locked.get(balanceKeyString({ sourceId, sku: row.sku }));
+      if (!current) throw new Error(`balance ${sourceId}/${row.sku} was not locked`);
+      const decision = planSetQuantity(current, row.onHand);
+      if (!decision.ok) throw rowError(index, decision);
+      if (decision.value.delta === 0) return 0;
+      const { balance, balanceAfter } = applyMovement(current, decision.value);
+      touched.push({ sourceId, sku: row.sku, ...balance });
+      entries.push({ sourceId, sku: row.sku, ...decision.value, balanceAfter, actor: scope.actor, note: row.note, idempotencyKey: input.idempotencyKey });
+      return decision.value.delta;
+    });
+    const written = await writeMovements(trx, tenantId, touched, entries);
+    if (touched.length > 0) await republish(trx, tenantId, { skus: touched.map((t) => t.sku) });
+    await markCounted(trx, tenantId, sourceId, skus);
+
+    const entryIdOf = new Map(written.map((entry) => [entry.sku, entry.id]));
+    const output: SetQuantitiesOutput = {
+      rows: input.rows.map((row, index) => ({ sku: row.sku, onHand: row.onHand, delta: deltas[index] ?? 0, entryId: entryIdOf.get(row.sku) ?? null })),
+      entriesWritten: written.length,
+      productsCreated: created.size,
+      replayed: false,
+    };
+    await storeResponse(trx, tenantId, input.idempotencyKey, output);
+    return output;
   });
 }
 
