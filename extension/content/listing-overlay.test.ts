@@ -14,6 +14,7 @@ function fakeContext() {
   const ctx = {
     isInvalid: false,
     setTimeout: (handler: () => void, ms: number) => window.setTimeout(handler, ms),
+    requestAnimationFrame: (callback: FrameRequestCallback) => window.requestAnimationFrame(callback),
     addEventListener: (target: EventTarget, type: string, handler: EventListener) => {
       target.addEventListener(type, handler);
       removers.push(() => target.removeEventListener(type, handler));
@@ -128,6 +129,54 @@ describe('listing overlay on the saved Manage All Inventory page', () => {
     await vi.waitFor(() => expect(lookup).toHaveBeenCalledTimes(2));
     expect(lookup.mock.calls[1]?.[0].rows).toHaveLength(6);
     await vi.waitFor(() => expect(badgeStates()['DEMO-NEW-1']).toContain('tracked'));
+  });
+
+  /** A copy of the mug's row as the portal would render it for another SKU (without our badge). */
+  function newRow(sku: string): Element {
+    const row = document.querySelector('[data-sku="DEMO-MUG-11OZ"]')?.cloneNode(true) as Element;
+    row.setAttribute('data-sku', sku);
+    row.querySelector('[data-onhand-row]')?.remove();
+    return row;
+  }
+
+  it('answers a page render of new rows at the next frame, with one lookup for all of them', async () => {
+    const { backend, lookup } = fakeBackend();
+    // Quiet would take a minute: only the frame after the page's render can be what reads the rows.
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend, debounceMs: 60_000 });
+    await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(5));
+    const mug = document.querySelector('[data-sku="DEMO-MUG-11OZ"]');
+    mug?.after(...Array.from({ length: 30 }, (_, i) => newRow(`DEMO-BATCH-${i}`)));
+    await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(35));
+    expect(lookup).toHaveBeenCalledTimes(2);
+    expect(lookup.mock.calls[1]?.[0].rows).toHaveLength(35);
+  });
+
+  it('still reads the rows in a tab that draws no frames (hidden), once the page is quiet', async () => {
+    const { backend } = fakeBackend();
+    const { ctx } = context;
+    const noFrames = { ...ctx, requestAnimationFrame: () => 0, get isInvalid() { return ctx.isInvalid; } } as unknown as typeof ctx;
+    startListingOverlay(noFrames, { adapter: amazonAdapter, backend, debounceMs: 5 });
+    await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(5));
+    document.querySelector('[data-sku="DEMO-MUG-11OZ"]')?.after(newRow('DEMO-LATE-1'));
+    await vi.waitFor(() => expect(badgeStates()['DEMO-LATE-1']).toContain('tracked'));
+  });
+
+  it('reads rows added while the page never goes quiet, at most `maxWaitMs` later', async () => {
+    const { backend, lookup } = fakeBackend();
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend, debounceMs: 50, maxWaitMs: 150 });
+    await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(5));
+    // A page that keeps touching its rows (a ticking clock, a spinner) is never quiet for 50 ms.
+    const ticker = document.querySelector('[data-sku="DEMO-CANDLE-LAV"]');
+    let tick = 0;
+    const busy = window.setInterval(() => ticker?.setAttribute('data-id', String(++tick)), 5);
+    try {
+      await new Promise((r) => setTimeout(r, 30));
+      document.querySelector('[data-sku="DEMO-MUG-11OZ"]')?.after(newRow('DEMO-BUSY-1'));
+      await vi.waitFor(() => expect(badgeStates()['DEMO-BUSY-1']).toContain('tracked'), { timeout: 2_000 });
+      expect(lookup).toHaveBeenCalledTimes(2);
+    } finally {
+      window.clearInterval(busy);
+    }
   });
 
   it('imports an untracked listing with one click; the badge turns tracked without a reload', async () => {

@@ -4,7 +4,7 @@ import type { ActionResult, BadgeActions } from '../overlay/badge-actions';
 import { badgeViewFor, summarise, type BadgeView, type RowKnowledge } from '../overlay/badge-view';
 import type { JumpKind } from '../overlay/summary-bar';
 import type { PortalAdapter, PortalRow } from '../portals/portal-row';
-import { BadgeHost, isOverlayNode, SummaryHost } from './badge-hosts';
+import { BadgeHost, BadgeLayer, isOverlayNode, SummaryHost } from './badge-hosts';
 import type { OverlayBackend } from './overlay-backend';
 import { remedyRequest } from './remedy-requests';
 
@@ -20,6 +20,8 @@ export interface ListingOverlayOptions {
   live?(onChanged: () => void): LiveLink;
   /** Quiet time after the last DOM change before rows are re-read. */
   debounceMs?: number;
+  /** A page that never goes quiet is still re-read this long after its first change. */
+  maxWaitMs?: number;
   /** A tab that comes back into view looks up again when its data is older than this. */
   refreshAfterMs?: number;
   /** After a failed lookup, ask again this much later (not on every DOM change). */
@@ -40,11 +42,12 @@ const lookupBatch = 500;
  * is registered on `ctx`, so an extension update or reload tears it down.
  */
 export function startListingOverlay(ctx: ContentScriptContext, options: ListingOverlayOptions): void {
-  const { adapter, backend, debounceMs = 150, refreshAfterMs = 60_000, retryAfterMs = 15_000 } = options;
+  const { adapter, backend, debounceMs = 40, maxWaitMs = 400, refreshAfterMs = 60_000, retryAfterMs = 15_000 } = options;
   const newKey = options.newKey ?? (() => crypto.randomUUID());
   const hosts = new Map<string, BadgeHost>();
   const knowledge = new Map<string, RowKnowledge>();
   const summary = new SummaryHost(document);
+  const layer = new BadgeLayer(document);
   const watchedRoots = new WeakSet<Node>();
   let rows: PortalRow[] = [];
   let views = new Map<string, BadgeView | null>();
@@ -52,16 +55,44 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
   let problem: string | null = null;
   let fetchedAt = 0;
   let fetchSeq = 0;
-  let pendingScan: number | undefined;
+  // A burst of DOM changes: the first is answered at the next frame (the
+  // page's render has committed, its layout and paint have not started, so
+  // our lookup is in flight while the page draws its rows); later changes of
+  // the burst are read once it has been quiet for `debounceMs`.
+  let burstSince: number | undefined;
+  let leadingFrame: number | undefined;
+  let quietTimer: number | undefined;
+  let changedAfterLeading = false;
   const jumpCursor: Record<JumpKind, number> = { negative: -1, untracked: -1, drift: -1 };
   const live = options.live?.(() => void refreshNow());
 
   function scheduleScan(): void {
-    if (pendingScan !== undefined) clearTimeout(pendingScan);
-    pendingScan = ctx.setTimeout(() => {
-      pendingScan = undefined;
-      scan();
-    }, debounceMs);
+    const now = Date.now();
+    if (burstSince === undefined) {
+      burstSince = now;
+      leadingFrame = ctx.requestAnimationFrame(() => {
+        leadingFrame = undefined;
+        scan();
+      });
+    } else if (leadingFrame === undefined) {
+      changedAfterLeading = true;
+    }
+    if (quietTimer !== undefined) clearTimeout(quietTimer);
+    quietTimer = ctx.setTimeout(
+      () => {
+        quietTimer = undefined;
+        burstSince = undefined;
+        // No frame came (a hidden tab draws none): read now instead.
+        const frameMissed = leadingFrame !== undefined;
+        if (leadingFrame !== undefined) cancelAnimationFrame(leadingFrame);
+        leadingFrame = undefined;
+        const again = frameMissed || changedAfterLeading;
+        changedAfterLeading = false;
+        if (again) scan();
+      },
+      // A page that never goes quiet is still read every `maxWaitMs`.
+      Math.max(0, Math.min(debounceMs, burstSince + maxWaitMs - now)),
+    );
   }
 
   function scan(): void {
@@ -70,17 +101,17 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
     const listing = adapter.isListingPage(url);
     rows = listing ? adapter.readRows(document) : [];
     if (listing) for (const root of adapter.watchedRoots?.(document) ?? []) watch(root);
-    const signature = JSON.stringify(rows.map(toPageRow));
+    const asked = rows.map(toPageRow);
+    const signature = JSON.stringify(asked);
     if (rows.length > 0 && signature !== requested) {
       requested = signature;
-      void refresh();
+      void refresh(asked);
     }
     render();
   }
 
-  async function refresh(): Promise<void> {
+  async function refresh(asked: PageRow[]): Promise<void> {
     const seq = ++fetchSeq;
-    const asked = rows.map(toPageRow);
     const url = new URL(location.href);
     const region = adapter.regionOf(url);
     const place = region ? { marketplace: adapter.marketplace, region } : { marketplace: adapter.marketplace };
@@ -114,8 +145,9 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
 
   /** Looks the current rows up again now (after an action, or a live change). */
   function refreshNow(): Promise<void> {
-    requested = JSON.stringify(rows.map(toPageRow));
-    return rows.length > 0 ? refresh() : Promise.resolve();
+    const asked = rows.map(toPageRow);
+    requested = JSON.stringify(asked);
+    return rows.length > 0 ? refresh(asked) : Promise.resolve();
   }
 
   async function act(request: Parameters<OverlayBackend['act']>[0] | null): Promise<ActionResult> {
@@ -137,6 +169,8 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
 
   function render(): void {
     const next = new Map<string, BadgeView | null>();
+    const shown: { host: BadgeHost; view: BadgeView }[] = [];
+    const fresh: BadgeHost[] = [];
     for (const row of rows) {
       const known = knowledge.get(row.key) ?? {};
       const view = badgeViewFor({ ...known, displayedQuantity: row.displayedQuantity });
@@ -144,21 +178,27 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
       if (!view) continue;
       let host = hosts.get(row.key);
       if (host && !host.isAttached(row.anchor)) {
-        host.remove();
+        host.detach();
         host = undefined;
       }
       if (!host) {
         host = new BadgeHost(row.key, row.anchor);
         hosts.set(row.key, host);
+        fresh.push(host);
       }
-      host.show(view, actions);
+      host.setStates(view);
+      shown.push({ host, view });
     }
     for (const [key, host] of hosts) {
       if (!next.get(key)) {
-        host.remove();
+        host.detach();
         hosts.delete(key);
       }
     }
+    // All badges in one render pass; new hosts are filled before they go on
+    // the page, so each row takes one insertion and no half-drawn badge.
+    layer.render(shown, actions);
+    for (const host of fresh) host.attach();
     views = next;
     if (rows.length === 0) {
       summary.remove();
@@ -181,7 +221,8 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
   }
 
   function removeAll(): void {
-    for (const host of hosts.values()) host.remove();
+    layer.clear();
+    for (const host of hosts.values()) host.detach();
     hosts.clear();
     summary.remove();
   }
@@ -214,7 +255,8 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
   ctx.onInvalidated(() => {
     observer.disconnect();
     live?.stop();
-    if (pendingScan !== undefined) clearTimeout(pendingScan);
+    if (quietTimer !== undefined) clearTimeout(quietTimer);
+    if (leadingFrame !== undefined) cancelAnimationFrame(leadingFrame);
     removeAll();
   });
 
