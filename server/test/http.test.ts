@@ -1,16 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { limits } from '@onhand/shared';
-import { startServer, type RunningServer } from '../src/http/server';
+import type { RunningServer } from '../src/http/server';
+import { startTestServer, type TestServer } from './support/fuzz-server';
 import type { AppRouter } from '../src/trpc/router';
 
 /** The API over real HTTP: what integrators and the extension actually send. */
 describe('the HTTP API', () => {
+  let running: TestServer;
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ seedDemo: true, logLevel: 'silent' });
+    // The embedded database, cloned from the migrated template (no initdb per test file).
+    running = await startTestServer('pglite', { seedDemo: true });
+    server = running.server;
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => running?.close());
 
   const client = (token: string) =>
     createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc`, headers: { Authorization: `Bearer ${token}` }, methodOverride: 'POST' })] });
@@ -29,6 +33,7 @@ describe('the HTTP API', () => {
     const tooLarge = await client(server.demo!.sellerToken).listings.lookup.query({ marketplace: 'amazon', rows: huge }).catch((e: unknown) => e);
     expect(tooLarge).toBeInstanceOf(TRPCClientError);
     expect((tooLarge as TRPCClientError<AppRouter>).data?.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((tooLarge as TRPCClientError<AppRouter>).message).toBe('request body: larger than 1000000 bytes; send fewer rows per request');
     const unauthorized = await client('onh_s_nope').sources.list.query().catch((e: unknown) => e);
     expect((unauthorized as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED');
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limits } from './limits';
-import { countrySchema, idSchema, idempotencyKeySchema, quantitySchema, skuSchema, sourceKindSchema, text } from './common';
+import { countrySchema, freeText, idSchema, idempotencyKeySchema, quantitySchema, skuSchema, sourceKindSchema, text } from './common';
 
 export const sourceSchema = z.object({
   sourceId: z.string(),
@@ -60,6 +60,6 @@ export const productSchema = z.object({
 export type Product = z.infer<typeof productSchema>;
 
 export const productsSearchInput = z.strictObject({
-  query: z.string().max(limits.searchQueryLengthMax),
+  query: freeText(limits.searchQueryLengthMax),
   limit: z.number().int().min(1).max(100).optional(),
 });

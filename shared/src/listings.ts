@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limits } from './limits';
-import { idSchema, idempotencyKeySchema, skuSchema, text } from './common';
+import { freeText, idSchema, idempotencyKeySchema, skuSchema, text } from './common';
 import { sourceQuantitySchema } from './inventory';
 import { externalIdentifierSchema, marketplaceSchema } from './orders';
 
@@ -63,7 +63,7 @@ export const listingsReportSeenInput = z.strictObject({
         .strictObject({
           channelSku: externalIdentifierSchema.optional(),
           externalId: externalIdentifierSchema.optional(),
-          title: z.string().max(limits.titleLengthMax).optional(),
+          title: freeText(limits.titleLengthMax).optional(),
           displayedQuantity: z.number().int().min(-limits.quantityMax).max(limits.quantityMax).optional(),
         })
         .refine((v) => v.channelSku !== undefined || v.externalId !== undefined, { message: 'a row needs channelSku or externalId', path: ['channelSku'] }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limits } from './limits';
-import { countrySchema, idSchema, idempotencyKeySchema, quantitySchema, skuSchema, text } from './common';
+import { countrySchema, freeText, idSchema, idempotencyKeySchema, quantitySchema, skuSchema, text } from './common';
 
 export const marketplaceSchema = z.enum(['amazon', 'ebay', 'walmart', 'shopify', 'etsy']);
 export type Marketplace = z.infer<typeof marketplaceSchema>;
@@ -153,7 +153,7 @@ export const ordersGetInput = z.strictObject({ orderId: idSchema });
 export const ordersListInput = z
   .strictObject({
     status: z.enum(['open', 'shipped', 'cancelled']).optional(),
-    cursor: z.string().max(200).optional(),
+    cursor: freeText(200).optional(),
     limit: z.number().int().min(1).max(100).optional(),
   })
   .optional();

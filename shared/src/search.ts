@@ -3,6 +3,7 @@ import { limits } from './limits';
 import { sourceQuantitySchema } from './inventory';
 import { pushStateSchema } from './listings';
 import { causeSchema, marketplaceSchema } from './orders';
+import { freeText } from './common';
 
 /**
  * The popup's quick inventory check: one search over the whole catalogue
@@ -10,7 +11,7 @@ import { causeSchema, marketplaceSchema } from './orders';
  * id), and the "needs attention" list behind the toolbar badge.
  */
 export const searchCatalogInput = z.strictObject({
-  query: z.string().max(limits.searchQueryLengthMax, `must be at most ${limits.searchQueryLengthMax} characters`),
+  query: freeText(limits.searchQueryLengthMax),
   limit: z.number().int().min(1).max(50).optional(),
 });
 export type SearchCatalogInput = z.infer<typeof searchCatalogInput>;

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { openDatabase, type DatabaseKind } from '../db/connect';
 import type { Db } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
+import { noScope, platformScope, withScope } from '../db/scope';
 import { createLogger } from '../logger';
 import { seedDemoIfEmpty, type DemoTenant } from '../seed/demo';
 import { ensureAdminToken } from '../usecases/admin';
@@ -17,6 +18,9 @@ import { PushDrainer } from '../outbox/drainer';
 import type { ConnectorLookup } from '../outbox/drainer';
 import { handleAdminHttp } from '../usecases/admin-http';
 import { httpMetrics } from '../usecases/admin-metrics';
+import { maxBodyBytes, RequestLimits, requestLimitsFromEnv, retryAfterSecondsOf, type RequestLimitOptions } from './request-limits';
+
+export { maxBodyBytes } from './request-limits';
 
 export interface StartServerOptions {
   port?: number;
@@ -25,6 +29,15 @@ export interface StartServerOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; a fresh temporary one when omitted. */
   dataDir?: string | undefined;
+  /** PGlite only: start a new data directory from this dump (tests clone a migrated template). */
+  pgliteTemplate?: Blob | undefined;
+  /** PostgreSQL only: connections in the pool (default 20). */
+  databasePoolSize?: number | undefined;
+  /**
+   * Rate and batch limits (see http/request-limits.ts); unset ones come from
+   * the environment (ONHAND_TOKEN_CALLS_PER_SECOND, …), then the defaults.
+   */
+  requestLimits?: Partial<RequestLimitOptions> | undefined;
   seedDemo?: boolean;
   adminToken?: string | undefined;
   logLevel?: string;
@@ -47,9 +60,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Largest request body accepted; a bigger one is refused with PAYLOAD_TOO_LARGE. */
-export const maxBodyBytes = 1_000_000;
-
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? createLogger(options.logLevel);
   // Without a data directory the embedded database lives in a temporary one,
@@ -59,12 +69,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const removeTemporaryDir = () => {
     if (temporaryDir) rmSync(temporaryDir, { recursive: true, force: true });
   };
-  const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir });
+  const limits = new RequestLimits({ ...requestLimitsFromEnv(), ...options.requestLimits });
+  const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir, poolSize: options.databasePoolSize, pgliteTemplate: options.pgliteTemplate });
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
-    if (options.adminToken) await ensureAdminToken(database.db, options.adminToken, 'bootstrap (ONHAND_ADMIN_TOKEN)');
-    const demo = options.seedDemo ? await seedDemoIfEmpty(database.db) : undefined;
+    // Start-up work is the platform's (row-level security, db/scope.ts).
+    const demo = await withScope(platformScope, async () => {
+      if (options.adminToken) await ensureAdminToken(database.db, options.adminToken, 'bootstrap (ONHAND_ADMIN_TOKEN)');
+      return options.seedDemo ? await seedDemoIfEmpty(database.db) : undefined;
+    });
     const feed = new ChangeFeed(database.db, database.listen, log);
     await feed.start();
     feed.changed();
@@ -78,23 +92,41 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       // A 500-row page lookup does not fit in a URL: clients send queries as
       // POST (httpBatchLink's methodOverride) and the body limit applies.
       allowMethodOverride: true,
-      createContext: ({ req, info }) => ({
-        db: database.db,
-        log,
-        feed,
-        afterMutation: () => {
-          feed.changed();
-          // Without a connector, pushes wait in the outbox (not marked failed).
-          if (options.connectorFor) drainer.wake();
-        },
+      createContext: ({ req, info }) => {
+        // Checked before any call runs or touches the database: too many
+        // calls in one request, or a token over its rate, is refused here.
+        limits.checkBatch(info.calls.length);
         // EventSource cannot send headers: subscriptions may pass the token as a connection parameter.
-        bearerToken: bearerTokenOf(req) ?? tokenParam(info.connectionParams),
-      }),
+        const bearerToken = bearerTokenOf(req) ?? tokenParam(info.connectionParams);
+        if (bearerToken) limits.admitToken(bearerToken, info.calls.length);
+        return {
+          db: database.db,
+          log,
+          feed,
+          afterMutation: () => {
+            feed.changed();
+            // Without a connector, pushes wait in the outbox (not marked failed).
+            if (options.connectorFor) drainer.wake();
+          },
+          bearerToken,
+          rateLimits: limits,
+        };
+      },
+      // Every refusal for being busy or over a rate says when to come back.
+      responseMeta: ({ errors }) => {
+        const retryAfterSeconds = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error) ?? 0));
+        return retryAfterSeconds > 0 ? { headers: { 'retry-after': String(retryAfterSeconds) } } : {};
+      },
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'internal error');
       },
     });
-    const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // A request reads nothing until it says whose rows it works on: tRPC
+    // procedures set the seller's tenant or the platform; the webhook (checked
+    // by its secret) and the admin routes (checked by their token) are the
+    // platform's.
+    const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => withScope(noScope, () => handleRequest(req, res)));
+    const handleRequest = (req: IncomingMessage, res: ServerResponse): void => {
       const started = process.hrtime.bigint();
       res.once('finish', () => httpMetrics.record(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
       if (req.url?.startsWith('/trpc/')) {
@@ -102,17 +134,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         return;
       }
       if (req.method === 'POST' && req.url === '/webhooks/simulator' && options.simulatorWebhookSecret) {
-        receiveSimulatorNotification(database.db, options.simulatorWebhookSecret, req, res, () => {
+        const secret = options.simulatorWebhookSecret;
+        withScope(platformScope, () => receiveSimulatorNotification(database.db, secret, req, res, () => {
           feed.changed();
           if (options.connectorFor) drainer.wake();
-        }).catch((error: unknown) => {
+        })).catch((error: unknown) => {
           log.error({ err: error }, 'simulator notification failed');
           if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'try again' }));
         });
         return;
       }
       // /healthz, /metrics and the streamed ledger export.
-      handleAdminHttp(req, res, { db: database.db, log, subscribers: () => feed.subscriberCount, bearerToken: bearerTokenOf(req) }).then(
+      withScope(platformScope, () => handleAdminHttp(req, res, { db: database.db, log, subscribers: () => feed.subscriberCount, bearerToken: bearerTokenOf(req) })).then(
         (handled) => {
           if (!handled) res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found: the API is at /trpc' }));
         },
@@ -122,7 +155,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           else res.destroy();
         },
       );
-    });
+    };
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

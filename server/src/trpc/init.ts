@@ -1,8 +1,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database';
+import { noScope, platformScope, tenantScope, withScope } from '../db/scope';
 import { AppError } from '../errors';
-import { authenticate } from '../usecases/admin';
+import { isPoolExhausted, requestBodyProblem, retryAfterSecondsOf } from '../http/request-limits';
+import type { authenticate } from '../usecases/admin';
+import { authenticateCached, forgetTokens } from '../usecases/token-cache';
 import type { TenantScope } from '../usecases/context';
 import type { ChangeFeed } from '../live/change-feed';
 
@@ -20,6 +23,8 @@ export interface RequestContext {
   feed?: ChangeFeed | undefined;
   /** Called after a mutation committed: sequence its events, drain its pushes. */
   afterMutation?: (() => void) | undefined;
+  /** The HTTP server's per-tenant rate limit (http/request-limits.ts); in-process callers have none. */
+  rateLimits?: { admitTenant(tenantId: string): void } | undefined;
 }
 
 interface FieldProblem {
@@ -27,29 +32,44 @@ interface FieldProblem {
   message: string;
 }
 
+/** Problems listed in a refusal's message and data; the rest are counted (a hostile input may have thousands). */
+const fieldProblemsShown = 20;
+/** A hostile key may be a megabyte long: a path names it by its start, never echoes it whole. */
+const pathSegment = (key: PropertyKey) => {
+  const text = String(key);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+};
+
 /** The field paths a validation failure names, from zod's issues. */
 function fieldProblems(cause: unknown): FieldProblem[] | undefined {
   const issues = (cause as { issues?: unknown } | undefined)?.issues;
   if (!Array.isArray(issues)) return undefined;
-  return issues.map((issue: { path?: readonly PropertyKey[]; message?: string; keys?: readonly string[] }) => {
-    // An unknown key is named by itself, not by the object that holds it.
-    const path = [...(issue.path ?? []), ...(issue.keys ?? [])].map((p) => String(p)).join('.');
-    return { path: path || '(input)', message: issue.message ?? 'is invalid' };
+  const problems = issues.flatMap((issue: { code?: string; path?: readonly PropertyKey[]; message?: string; keys?: readonly string[] }) => {
+    const path = (issue.path ?? []).map(pathSegment);
+    // Each unknown key is named by itself, not by the object that holds it (zod's message would repeat it).
+    if (issue.code === 'unrecognized_keys' && issue.keys?.length) return issue.keys.map((key) => ({ path: [...path, pathSegment(key)].join('.'), message: 'is not a field of this input' }));
+    return [{ path: path.join('.') || '(input)', message: issue.message ?? 'is invalid' }];
   });
+  if (problems.length <= fieldProblemsShown) return problems;
+  return [...problems.slice(0, fieldProblemsShown), { path: '(input)', message: `and ${problems.length - fieldProblemsShown} more problems` }];
 }
 
 const t = initTRPC.context<RequestContext>().create({
   errorFormatter({ shape, error }) {
     const fields = fieldProblems(error.cause);
     const appError = error.cause instanceof AppError ? error.cause : undefined;
+    const bodyProblem = requestBodyProblem(error);
     return {
       ...shape,
+      message: bodyProblem?.message ?? shape.message,
       data: {
         ...shape.data,
         // Stack traces stay in the server's log, never in a response.
         stack: undefined,
-        fields: fields ?? (appError?.details.field ? [{ path: appError.details.field, message: appError.message }] : undefined),
+        fields: fields ?? bodyProblem?.fields ?? (appError?.details.field ? [{ path: appError.details.field, message: appError.message }] : undefined),
         rule: appError?.details.rule,
+        // Also in the Retry-After header; here per call, for a batch whose calls fared differently.
+        retryAfterSeconds: retryAfterSecondsOf(error),
       },
     };
   },
@@ -68,18 +88,27 @@ const appErrors = t.middleware(async ({ next }) => {
   if (result.ok) return result;
   const cause = result.error.cause;
   if (cause instanceof AppError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  // No free database connection (outside a use-case's transaction too, e.g. the token lookup): overload, not a bug.
+  if (isPoolExhausted(cause)) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'the server is busy; retry later', cause });
   const fields = result.error.code === 'BAD_REQUEST' ? fieldProblems(cause) : undefined;
   if (fields) throw new TRPCError({ code: 'BAD_REQUEST', message: fields.map((f) => `${f.path}: ${f.message}`).join('; '), cause });
   return result;
 });
 
-export const publicProcedure = t.procedure.use(appErrors);
+/**
+ * Row-level security (db/scope.ts): a procedure reads nothing until it says
+ * whose rows it works on: the seller's tenant, or the platform for admin
+ * procedures and the token lookup.
+ */
+export const publicProcedure = t.procedure.use(appErrors).use(({ next }) => withScope(noScope, () => next()));
 
 const authenticated = publicProcedure.use(async ({ ctx, next }) => {
   if (!ctx.bearerToken) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <token>)' });
-  ctx.authentication ??= authenticate(ctx.db, ctx.bearerToken);
+  ctx.authentication ??= authenticateCached(ctx.db, ctx.bearerToken);
   const token = await ctx.authentication;
   if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the token is not valid (unknown, revoked, or its tenant is suspended)' });
+  // Every call counts against its tenant, whichever of the tenant's tokens sent it.
+  if (token.tenantId) ctx.rateLimits?.admitTenant(token.tenantId);
   return next({ ctx: { token } });
 });
 
@@ -93,12 +122,19 @@ export const sellerProcedure = authenticated.use(async ({ ctx, next, type }) => 
     throw new TRPCError({ code: 'FORBIDDEN', message: 'this procedure needs a seller token; admin tokens act on admin.* only' });
   }
   const scope: TenantScope = { db: ctx.db, tenantId: ctx.token.tenantId, actor: `token:${ctx.token.label}` };
-  const result = await next({ ctx: { scope, tenantName: ctx.token.tenantName ?? '' } });
+  const result = await withScope(tenantScope(scope.tenantId), () => next({ ctx: { scope, tenantName: ctx.token.tenantName ?? '' } }));
   if (type === 'mutation' && result.ok) ctx.afterMutation?.();
   return result;
 });
 
-export const adminProcedure = authenticated.use(async ({ ctx, next }) => {
+export const adminProcedure = authenticated.use(async ({ ctx, next, type }) => {
   if (ctx.token.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'this procedure needs an admin token' });
-  return next({ ctx: { actor: `admin:${ctx.token.label}` } });
+  const result = await withScope(platformScope, () => next({ ctx: { actor: `admin:${ctx.token.label}` } }));
+  // A revoked token or suspended tenant is refused from the next request on,
+  // in this process and (by notification) in every other one.
+  if (type === 'mutation' && result.ok) {
+    forgetTokens(ctx.db);
+    await ctx.feed?.authChanged();
+  }
+  return result;
 });
