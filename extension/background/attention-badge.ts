@@ -15,8 +15,9 @@ const colors = { attention: '#c40000', problem: '#8d9096' } as const;
 /**
  * Keeps the toolbar icon's badge at the number of things that need the
  * seller (`search.attention` counts: negatives, untracked listings, failed
- * pushes). Recounted after changes, debounced; at most one count in flight,
- * and a change during a count causes one more.
+ * pushes, drifting listings). Recounted after every change the background's
+ * one live subscription brings, debounced; at most one count in flight, and
+ * a change during a count causes one more.
  */
 export class AttentionBadge {
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -58,7 +59,12 @@ export class AttentionBadge {
     }
     try {
       const { counts } = await this.deps.createApi(settings).attention();
-      const parts = [`${counts.negatives} negative`, `${counts.untracked} untracked`, `${counts.failedPushes} failed push${counts.failedPushes === 1 ? '' : 'es'}`];
+      const parts = [
+        `${counts.negatives} negative`,
+        `${counts.untracked} untracked`,
+        `${counts.failedPushes} failed push${counts.failedPushes === 1 ? '' : 'es'}`,
+        `${counts.drifting} drifting`,
+      ];
       await this.deps.setBadge({
         text: counts.total > 0 ? String(Math.min(counts.total, 9999)) : '',
         color: colors.attention,

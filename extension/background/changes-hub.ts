@@ -16,6 +16,11 @@ export interface ChangesHubDeps {
   retryAfterMs?: number;
   /** Events arriving within this window reach a tab as one "changed". */
   coalesceMs?: number;
+  /**
+   * Told whether the hub holds a subscription: while it does, the worker
+   * must stay up for the stream to keep flowing.
+   */
+  onActiveChange?(active: boolean): void;
 }
 
 interface Watcher {
@@ -43,6 +48,7 @@ export class ChangesHub {
   private generation = 0;
   /** Set after a failure: the next start may have missed changes. */
   private missed = false;
+  private active = false;
 
   constructor(private readonly deps: ChangesHubDeps) {}
 
@@ -93,11 +99,22 @@ export class ChangesHub {
     return this.stop !== null;
   }
 
+  private updateActive(): void {
+    // A retry after a refusal (say, a revoked token) does not keep the worker up: its next start retries.
+    const active = this.stop !== null;
+    if (active === this.active) return;
+    this.active = active;
+    this.deps.onActiveChange?.(active);
+  }
+
   private async open(): Promise<void> {
     const generation = ++this.generation;
     const settings = await this.deps.loadSettings();
     if (generation !== this.generation || this.idle) return;
-    if (!settings.token) return; // nothing to subscribe to; a settings change restarts
+    if (!settings.token) {
+      this.updateActive(); // nothing to subscribe to; a settings change restarts
+      return;
+    }
     this.stop = this.deps.createApi(settings).subscribeChanges(this.lastEventId, {
       onStarted: () => {
         this.tellListeners(null);
@@ -120,9 +137,12 @@ export class ChangesHub {
         this.retry = setTimeout(() => {
           this.retry = null;
           if (!this.idle) void this.open();
+          else this.updateActive();
         }, this.deps.retryAfterMs ?? 15_000);
+        this.updateActive();
       },
     });
+    this.updateActive();
   }
 
   private close(): void {
@@ -131,6 +151,7 @@ export class ChangesHub {
     this.stop = null;
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
+    this.updateActive();
   }
 
   private dispatch(event: ChangeEvent): void {

@@ -7,6 +7,7 @@ import {
   type SearchAttentionReply,
   type SearchCatalogReply,
   type SettingsReply,
+  type SkuOrdersReply,
   type BackgroundReplies,
   type BackgroundRequest,
   type ConnectionStatus,
@@ -60,7 +61,10 @@ export async function handleBackgroundRequest(
 const disabledPortals = (deps: BackgroundDeps) => deps.loadDisabledPortals?.() ?? Promise.resolve(new Set<Marketplace>());
 
 type ServerRequest = Exclude<BackgroundRequest, { type: 'connection.status' | 'connection.test' | 'overlay.enabled' }>;
-type ServerReply = LookupReply | ExplainReply | ActionReply | SearchCatalogReply | SearchAttentionReply | HistoryReply | SettingsReply;
+type ServerReply = LookupReply | ExplainReply | ActionReply | SearchCatalogReply | SearchAttentionReply | SkuOrdersReply | HistoryReply | SettingsReply;
+
+/** A SKU's open orders shown in the popup (the newest; it says when there are more). */
+const openOrdersShown = 20;
 
 async function answer(request: ServerRequest, api: ServerApi, deps: BackgroundDeps): Promise<ServerReply> {
   switch (request.type) {
@@ -70,6 +74,11 @@ async function answer(request: ServerRequest, api: ServerApi, deps: BackgroundDe
       return { ok: true, data: await api.searchCatalog(request.limit === undefined ? { query: request.query } : { query: request.query, limit: request.limit }) };
     case 'search.attention':
       return { ok: true, data: await api.attention() };
+    case 'orders.openForSku': {
+      // Both calls go out in one batched request.
+      const [page, channels] = await Promise.all([api.ordersForSku({ sku: request.sku, status: 'open', limit: openOrdersShown }), api.channels()]);
+      return { ok: true, data: { orders: page.orders, more: page.nextCursor !== null, channels } };
+    }
     case 'inventory.history': {
       const { type: _type, ...input } = request;
       return { ok: true, data: await api.history(input) };

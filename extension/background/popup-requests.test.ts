@@ -6,11 +6,12 @@ import { handleBackgroundRequest, type BackgroundDeps } from './handle-request';
 import type { ChangeHandlers, ServerApi } from './server-api';
 
 const configured: ConnectionSettings = { serverUrl: 'http://127.0.0.1:8787', token: 'seller-token' };
-const counts = (negatives: number, untracked: number, failedPushes: number) => ({
-  counts: { negatives, untracked, failedPushes, total: negatives + untracked + failedPushes },
+const counts = (negatives: number, untracked: number, failedPushes: number, drifting = 0) => ({
+  counts: { negatives, untracked, failedPushes, drifting, total: negatives + untracked + failedPushes + drifting },
   negatives: [],
   untracked: [],
   failedPushes: [],
+  drifting: [],
 });
 
 function api(overrides: Partial<ServerApi> = {}): ServerApi {
@@ -59,6 +60,19 @@ describe('requests from the popup and the options page', () => {
     expect(await handleBackgroundRequest({ ...requests[0], path: 'admin' }, deps, 'extension-page')).toMatchObject({ ok: false });
   });
 
+  it("answers a SKU's open orders (one page, with the channels to name them) to extension pages only", async () => {
+    const order = { orderId: 'o1', channelId: 'c1', externalOrderId: 'E1', placedAt: '2026-11-20T10:00:00Z', shipTo: { country: 'US' }, status: 'open' as const, lines: [] };
+    const channel = { channelId: 'c1', marketplace: 'ebay' as const, region: 'US', name: 'eBay US', sourceIds: [] };
+    const server = api({ ordersForSku: vi.fn(async () => ({ orders: [order], nextCursor: 'next' })), channels: vi.fn(async () => [channel]) });
+    const deps: BackgroundDeps = { loadSettings: async () => configured, createApi: () => server };
+    const request = { type: 'orders.openForSku', sku: 'MUG' };
+    expect(await handleBackgroundRequest(request, deps, 'content-script')).toMatchObject({ ok: false });
+    expect(server.ordersForSku).not.toHaveBeenCalled();
+    expect(await handleBackgroundRequest(request, deps, 'extension-page')).toEqual({ ok: true, data: { orders: [order], more: true, channels: [channel] } });
+    expect(server.ordersForSku).toHaveBeenCalledWith({ sku: 'MUG', status: 'open', limit: 20 });
+    expect(await handleBackgroundRequest({ ...request, sku: ' MUG' }, deps, 'extension-page')).toMatchObject({ ok: false }); // not a SKU
+  });
+
   it('tests a server address and token before they are saved, with those values', async () => {
     const createApi = vi.fn((settings: ConnectionSettings) =>
       api({ account: vi.fn(async () => (settings.token === 'good' ? { tenantName: 'Other seller' } : Promise.reject(new Error('x')))) }),
@@ -83,10 +97,10 @@ describe('requests from the popup and the options page', () => {
 describe('AttentionBadge', () => {
   it('shows the number of things that need attention, nothing at zero, "!" when the server refuses', async () => {
     const setBadge = vi.fn();
-    let answer: () => Promise<ReturnType<typeof counts>> = async () => counts(2, 1, 1);
+    let answer: () => Promise<ReturnType<typeof counts>> = async () => counts(2, 1, 1, 3);
     const badge = new AttentionBadge({ loadSettings: async () => configured, createApi: () => api({ attention: () => answer() }), setBadge, debounceMs: 1 });
     await badge.recount();
-    expect(setBadge).toHaveBeenLastCalledWith(expect.objectContaining({ text: '4', title: expect.stringContaining('2 negative, 1 untracked, 1 failed push') }));
+    expect(setBadge).toHaveBeenLastCalledWith(expect.objectContaining({ text: '7', title: expect.stringContaining('2 negative, 1 untracked, 1 failed push, 3 drifting') }));
     answer = async () => counts(0, 0, 0);
     badge.refresh();
     badge.refresh(); // debounced into one recount

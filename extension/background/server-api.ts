@@ -2,11 +2,13 @@ import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCC
 import type { AppRouter } from '@onhand/server';
 import type {
   AdjustReason,
+  Channel,
   ConnectionProblem,
   HistoryOutput,
   LookupOutput,
   Marketplace,
   NegativeExplanation,
+  Order,
   SearchAttentionOutput,
   SearchCatalogOutput,
   TenantSettings,
@@ -42,6 +44,9 @@ export interface ServerApi {
   history(input: { sku: string; sourceId?: string; limit?: number }): Promise<HistoryOutput>;
   searchCatalog(input: { query: string; limit?: number }): Promise<SearchCatalogOutput>;
   attention(): Promise<SearchAttentionOutput>;
+  /** Orders with a line for `sku`, newest first (one page). */
+  ordersForSku(input: { sku: string; status: 'open'; limit: number }): Promise<{ orders: Order[]; nextCursor: string | null }>;
+  channels(): Promise<Channel[]>;
   getSettings(): Promise<TenantSettings>;
   updateSettings(input: { notCountedAfterDays: number; idempotencyKey: string }): Promise<TenantSettings>;
   /** The tenant's live changes; `lastEventId` resumes after a lost subscription. Returns a stop function. */
@@ -120,6 +125,8 @@ export function createServerApi(settings: ConnectionSettings): ServerApi {
     history: (input) => client.inventory.history.query(input),
     searchCatalog: (input) => client.search.catalog.query(input),
     attention: () => client.search.attention.query(),
+    ordersForSku: (input) => client.orders.list.query(input),
+    channels: () => client.channels.list.query(),
     getSettings: () => client.settings.get.query(),
     updateSettings: (input) => client.settings.update.mutate(input),
     subscribeChanges(lastEventId, handlers) {

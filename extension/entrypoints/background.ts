@@ -5,6 +5,7 @@ import { ChangesHub } from '../background/changes-hub';
 import { connectionStorageKeys, loadDisabledPortals } from '../background/overlay-portals';
 import { popupPortName } from '../background/popup-port';
 import { handleBackgroundRequest } from '../background/handle-request';
+import { KeepAlive } from '../background/keep-alive';
 import { senderKind } from '../background/sender-check';
 import { createServerApi } from '../background/server-api';
 import { changesPortName } from '../messaging/changes-port';
@@ -22,7 +23,11 @@ export default defineBackground(() => {
     // Older browsers only support this for storage.session; nothing else to do.
   });
   const deps = { loadSettings, createApi: createServerApi, loadDisabledPortals };
-  const hub = new ChangesHub(deps);
+  // The worker stays up while it holds the live subscription (the badge needs it), and an alarm wakes it if it was stopped anyway.
+  const keepAlive = new KeepAlive({ ping: () => browser.runtime.getPlatformInfo(), alarms: browser.alarms });
+  const hub = new ChangesHub({ ...deps, onActiveChange: (active) => (active ? keepAlive.start() : keepAlive.stop()) });
+  // Waking is all the alarm is for: this start already recounts the badge and reopens the subscription.
+  browser.alarms?.onAlarm.addListener(() => {});
 
   // The toolbar badge counts what needs attention, recounted on every change the live subscription brings.
   const badge = new AttentionBadge({

@@ -118,14 +118,14 @@ export function AttentionView({ ask, attention, onChanged }: { ask: Ask; attenti
   if (counts.total === 0) {
     return (
       <section class="attention" aria-label="Needs attention" data-count="0">
-        <p class="ok">Nothing needs attention: no negatives, no untracked listings, no failed pushes.</p>
+        <p class="ok">Nothing needs attention: no negatives, no untracked listings, no failed pushes, no drift.</p>
       </section>
     );
   }
   return (
     <section class="attention" aria-label="Needs attention" data-count={counts.total}>
       <p class="muted" data-part="counts">
-        {counts.negatives} negative · {counts.untracked} untracked · {counts.failedPushes} failed push{counts.failedPushes === 1 ? '' : 'es'}
+        {counts.negatives} negative · {counts.untracked} untracked · {counts.failedPushes} failed push{counts.failedPushes === 1 ? '' : 'es'} · {counts.drifting} drifting
       </p>
       <ul class="attention-list">
         {attention.negatives.map((n) => (
@@ -154,8 +154,21 @@ export function AttentionView({ ask, attention, onChanged }: { ask: Ask; attenti
             </div>
           </li>
         ))}
+        {attention.drifting.map((d) => (
+          <li key={d.listingId} class="attention-item" data-kind="drift" data-listing={d.listingId} data-sku={d.sku}>
+            <div class="result-head">
+              <strong>{d.sku}</strong>
+              <span class="muted">{d.channelName}</span>
+            </div>
+            <div class="muted">{[d.channelSku, d.externalId].filter(Boolean).join(' · ')}</div>
+            <div class="problem" data-part="drift">
+              The page showed {d.displayed}, onhand publishes {d.published} (seen {shortTime(d.seenAt)}).
+            </div>
+          </li>
+        ))}
       </ul>
       {counts.untracked > attention.untracked.length && <p class="muted">…and {counts.untracked - attention.untracked.length} more untracked listings.</p>}
+      {counts.drifting > attention.drifting.length && <p class="muted">…and {counts.drifting - attention.drifting.length} more drifting listings.</p>}
     </section>
   );
 }

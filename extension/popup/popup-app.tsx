@@ -5,8 +5,11 @@ import { AttentionView } from './attention-view';
 import { SearchView } from './search-view';
 import { SkuDetail } from './sku-detail';
 
-/** The background's live channel: `onChanged` after every change; returns a function that closes it. */
-export type ConnectLive = (handlers: { onChanged(): void; onClosed(): void }) => () => void;
+/**
+ * The background's live channel: `onChanged` after every change, `onClosed`
+ * when it drops, `onOpened` when it is back; returns a function that closes it.
+ */
+export type ConnectLive = (handlers: { onChanged(): void; onClosed(): void; onOpened(): void }) => () => void;
 
 type Tab = 'search' | 'attention';
 
@@ -71,6 +74,7 @@ export function PopupApp({ ask, connectLive, openOptions }: { ask: Ask; connectL
         void loadStatus();
       },
       onClosed: () => setLive(false),
+      onOpened: () => setLive(true),
     });
     return close;
   }, []);

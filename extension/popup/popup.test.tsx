@@ -188,7 +188,7 @@ describe('HistoryChart', () => {
 });
 
 const attention: SearchAttentionOutput = {
-  counts: { negatives: 1, untracked: 1, failedPushes: 1, total: 3 },
+  counts: { negatives: 1, untracked: 1, failedPushes: 1, drifting: 0, total: 3 },
   negatives: [
     {
       sku: 'DEMO-CANDLE-LAV',
@@ -215,6 +215,7 @@ const attention: SearchAttentionOutput = {
   ],
   untracked: [{ listingId: 'lst9', channelId: 'c1', channelName: 'Amazon US', marketplace: 'amazon', channelSku: 'OLD-1', externalId: 'B0OLD', title: 'Old', sku: null }],
   failedPushes: [{ listingId: 'l1', channelId: 'c1', channelName: 'Amazon US', marketplace: 'amazon', sku: 'DEMO-MUG-11OZ', desired: 5, attempts: 3, error: 'rate limited' }],
+  drifting: [],
 };
 
 describe('AttentionView', () => {
@@ -226,7 +227,7 @@ describe('AttentionView', () => {
     });
     const onChanged = vi.fn();
     render(<AttentionView ask={ask} attention={attention} onChanged={onChanged} />, container);
-    expect(container.querySelector('[data-part="counts"]')?.textContent).toBe('1 negative · 1 untracked · 1 failed push');
+    expect(container.querySelector('[data-part="counts"]')?.textContent).toBe('1 negative · 1 untracked · 1 failed push · 0 drifting');
     expect(container.querySelector('[data-code="AUTO_FULFILL_OFF"] [data-part="cause"]')?.textContent).toContain(hostile);
     expect(container.querySelector('img')).toBeNull();
     const send = container.querySelector<HTMLButtonElement>('[data-remedy="SEND_TO_FULFILLMENT_CENTER"]')!;
@@ -253,7 +254,7 @@ describe('AttentionView', () => {
 
   it('says when nothing needs attention', () => {
     const { ask } = fakeAsk({});
-    render(<AttentionView ask={ask} attention={{ counts: { negatives: 0, untracked: 0, failedPushes: 0, total: 0 }, negatives: [], untracked: [], failedPushes: [] }} onChanged={() => {}} />, container);
+    render(<AttentionView ask={ask} attention={{ counts: { negatives: 0, untracked: 0, failedPushes: 0, drifting: 0, total: 0 }, negatives: [], untracked: [], failedPushes: [], drifting: [] }} onChanged={() => {}} />, container);
     expect(container.querySelector('[data-count="0"]')?.textContent).toContain('Nothing needs attention');
   });
 });

@@ -2,13 +2,15 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CatalogResult, Failure, LedgerEntry } from '@onhand/shared';
 import { safely, type Ask } from './ask';
 import { HistoryChart } from './history-chart';
+import { OpenOrders } from './open-orders';
 import { QuickActions } from './quick-actions';
 import { publishedLabel } from './search-view';
 import { SourceBars } from './source-bars';
 
 /**
  * One SKU: quantities per source, its quantity history at a source as a
- * chart, its listings per channel, and the quick actions. Escape goes back.
+ * chart, its listings per channel, its open orders with their routing, and
+ * the quick actions. Escape goes back.
  */
 export function SkuDetail({ ask, initial, refreshTick, onBack }: { ask: Ask; initial: CatalogResult; refreshTick: number; onBack(): void }) {
   const [result, setResult] = useState(initial);
@@ -115,6 +117,7 @@ export function SkuDetail({ ask, initial, refreshTick, onBack }: { ask: Ask; ini
           </tbody>
         </table>
       )}
+      <OpenOrders ask={ask} sku={result.sku} sources={result.sources} refreshTick={refreshTick + reloads} onChanged={() => setReloads((n) => n + 1)} />
       <QuickActions ask={ask} sku={result.sku} sources={result.sources} onDone={() => setReloads((n) => n + 1)} />
     </section>
   );

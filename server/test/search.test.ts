@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../src/testing';
 import { createSeller, databaseKinds, freshDatabase, type SellerFixture } from './support/harness';
@@ -69,7 +70,7 @@ describe.each(databaseKinds)('search.catalog and search.attention on %s', (kind)
       .where('listing_id', '=', listings['MUG-11']!)
       .execute();
     const attention = await seller.api.search.attention();
-    expect(attention.counts).toEqual({ negatives: 1, untracked: 1, failedPushes: 1, total: 3 });
+    expect(attention.counts).toEqual({ negatives: 1, untracked: 1, failedPushes: 1, drifting: 0, total: 3 });
     expect(attention.negatives).toEqual([
       expect.objectContaining({ sku: 'TEE-M', title: 'Product TEE-M', sourceId: seller.sources.MF, sourceName: 'MF', available: -2, since: expect.any(String) }),
     ]);
@@ -84,5 +85,95 @@ describe.each(databaseKinds)('search.catalog and search.attention on %s', (kind)
     await seller.api.listings.import({ listingId: attention.untracked[0]!.listingId, idempotencyKey: 'imp' });
     expect((await seller.api.search.attention()).counts).toMatchObject({ negatives: 0, untracked: 0 });
     expect((await other.api.search.attention()).counts.total).toBe(0);
+  });
+
+  it('lists a listing whose page shows another quantity than onhand publishes, until the page agrees again', async () => {
+    const lookup = (displayedQuantity: number) =>
+      seller.api.listings.lookup({ channelId, rows: [{ key: 'mug', channelSku: 'EBAY-MUG-11', displayedQuantity }, { key: 'tee', channelSku: 'EBAY-TEE-M' }] });
+    const published = (await lookup(7)).rows[0]?.publishedQuantity;
+    expect(published).toBe(7); // eBay sells from MF: 7 mugs
+    expect((await seller.api.search.attention()).counts.drifting).toBe(0);
+
+    const page = await lookup(12);
+    expect(page.rows[0]?.warnings.map((w) => w.code)).toContain('DRIFT');
+    const attention = await seller.api.search.attention();
+    expect(attention.counts).toMatchObject({ drifting: 1 });
+    expect(attention.counts.total).toBe(attention.counts.negatives + attention.counts.untracked + attention.counts.failedPushes + 1);
+    expect(attention.drifting).toEqual([
+      expect.objectContaining({ listingId: listings['MUG-11'], channelId, marketplace: 'ebay', sku: 'MUG-11', channelSku: 'EBAY-MUG-11', displayed: 12, published: 7, seenAt: expect.any(String) }),
+    ]);
+    const [mug] = (await seller.api.search.catalog({ query: 'MUG-11' })).results;
+    expect(mug?.warnings).toContainEqual(expect.objectContaining({ code: 'DRIFT', listingId: listings['MUG-11'], message: expect.stringContaining('shows 12') }));
+    expect((await other.api.search.attention()).counts.drifting).toBe(0);
+
+    // Stock moves so that onhand now publishes what the page showed: no drift.
+    await seller.api.inventory.setQuantity({ sku: 'MUG-11', sourceId: seller.sources.MF, onHand: 12, idempotencyKey: 'mug-12' });
+    expect((await seller.api.search.attention()).counts.drifting).toBe(0);
+    await seller.api.inventory.setQuantity({ sku: 'MUG-11', sourceId: seller.sources.MF, onHand: 7, idempotencyKey: 'mug-7' });
+    expect((await seller.api.search.attention()).counts.drifting).toBe(1);
+
+    // The marketplace acknowledges a newer quantity after the page was seen: the page shows that one now.
+    await db.db
+      .updateTable('listing_pushes')
+      .set({ state: 'acknowledged', acknowledged: 7, acknowledged_at: sql<Date>`now()` })
+      .where('tenant_id', '=', seller.tenantId)
+      .where('listing_id', '=', listings['MUG-11']!)
+      .execute();
+    expect((await seller.api.search.attention()).counts.drifting).toBe(0);
+    // ... until a page shows the wrong number again; a page showing the published one clears it for good.
+    await lookup(12);
+    expect((await seller.api.search.attention()).counts.drifting).toBe(1);
+    await lookup(7);
+    expect((await seller.api.search.attention()).counts.drifting).toBe(0);
+    expect((await seller.api.search.catalog({ query: 'MUG-11' })).results[0]?.warnings.map((w) => w.code)).not.toContain('DRIFT');
+  });
+});
+
+describe.each(databaseKinds)('orders.list by SKU on %s', (kind) => {
+  let db: TestDatabase;
+  let seller: SellerFixture;
+  let other: SellerFixture;
+  let channelId: string;
+
+  beforeAll(async () => {
+    db = await freshDatabase(kind);
+    seller = await createSeller(db, 'Orders by SKU');
+    other = await createSeller(db, 'Other');
+    ({ channelId } = await sellerWithChannel(seller, { sourceIds: [seller.sources.MF], skus: ['CUP', 'PLATE'] }));
+    await sellerWithChannel(other, { sourceIds: [other.sources.MF], skus: ['CUP'] });
+    await seller.api.inventory.setQuantity({ sku: 'CUP', sourceId: seller.sources.MF, onHand: 50, idempotencyKey: 'cup' });
+  });
+  afterAll(async () => db?.close());
+
+  it("answers a SKU's orders, newest first, with their lines' routing; by status, in pages; another tenant's stay out", async () => {
+    const first = await seller.api.orders.ingest(order(channelId, [{ sku: 'CUP', quantity: 1 }]));
+    const both = await seller.api.orders.ingest(order(channelId, [{ sku: 'PLATE', quantity: 2 }, { sku: 'CUP', quantity: 3 }]));
+    const plateOnly = await seller.api.orders.ingest(order(channelId, [{ sku: 'PLATE', quantity: 1 }]));
+    const shipped = await seller.api.orders.ingest(order(channelId, [{ sku: 'CUP', quantity: 1 }]));
+    await seller.api.orders.markShipped({ orderId: shipped.orderId, idempotencyKey: 'ship' });
+    await other.api.orders.ingest(order((await other.api.channels.list())[0]!.channelId, [{ sku: 'CUP', quantity: 1 }]));
+
+    const open = await seller.api.orders.list({ sku: 'CUP', status: 'open' });
+    expect(open.orders.map((o) => o.orderId)).toEqual([both.orderId, first.orderId]);
+    expect(open.nextCursor).toBeNull();
+    const cupLine = open.orders[0]?.lines.find((l) => l.sku === 'CUP');
+    expect(cupLine).toMatchObject({ quantity: 3, sourceId: seller.sources.MF, reason: 'ROUTED_TO_SOURCE', state: 'allocated', trace: expect.any(Array) });
+    // PLATE went negative at MF (no stock): the fallback reason and its trace.
+    expect(open.orders[0]?.lines.find((l) => l.sku === 'PLATE')).toMatchObject({ reason: 'OVERSOLD', sourceId: seller.sources.MF });
+    expect((await seller.api.orders.list({ sku: 'CUP' })).orders.map((o) => o.orderId)).toEqual([shipped.orderId, both.orderId, first.orderId]);
+    expect((await seller.api.orders.list({ sku: 'PLATE', status: 'open' })).orders.map((o) => o.orderId)).toEqual([plateOnly.orderId, both.orderId]);
+
+    const page1 = await seller.api.orders.list({ sku: 'CUP', limit: 2 });
+    expect(page1.orders).toHaveLength(2);
+    const page2 = await seller.api.orders.list({ sku: 'CUP', limit: 2, cursor: page1.nextCursor! });
+    expect([...page1.orders, ...page2.orders].map((o) => o.orderId)).toEqual([shipped.orderId, both.orderId, first.orderId]);
+    expect(page2.nextCursor).toBeNull();
+    expect((await seller.api.orders.list({ sku: 'NOT-A-SKU' })).orders).toEqual([]);
+    expect((await other.api.orders.list({ sku: 'CUP' })).orders).toHaveLength(1);
+  });
+
+  it('refuses a SKU that cannot be one, naming the field', async () => {
+    await expect(seller.api.orders.list({ sku: ' padded ' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('sku') });
+    await expect(seller.api.orders.list({ sku: 'x'.repeat(256) })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('sku') });
   });
 });

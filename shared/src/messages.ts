@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { limits } from './limits';
 import { countrySchema, deltaSchema, idSchema, idempotencyKeySchema, noteSchema, quantitySchema, skuSchema } from './common';
-import { externalIdentifierSchema, marketplaceSchema, causeSchema } from './orders';
+import { channelSchema, externalIdentifierSchema, marketplaceSchema, causeSchema, orderSchema } from './orders';
 import { listingsLookupOutput } from './listings';
 import { adjustReasonSchema, historyOutput } from './inventory';
 import { searchAttentionOutput, searchCatalogOutput } from './search';
@@ -53,6 +53,8 @@ export const backgroundRequestSchema = z.discriminatedUnion('type', [
   // The rest are for the extension's own pages (popup, options) only: the background refuses them from content scripts.
   z.strictObject({ type: z.literal('search.catalog'), query: z.string().max(limits.searchQueryLengthMax), limit: z.number().int().min(1).max(50).optional() }),
   z.strictObject({ type: z.literal('search.attention') }),
+  /** A SKU's open orders with their routing (the popup's SKU detail). */
+  z.strictObject({ type: z.literal('orders.openForSku'), sku: skuSchema }),
   z.strictObject({ type: z.literal('inventory.history'), sku: skuSchema, sourceId: idSchema.optional(), limit: z.number().int().min(1).max(limits.historyPageMax).optional() }),
   z.strictObject({
     type: z.literal('inventory.adjust'),
@@ -72,6 +74,7 @@ export const backgroundRequestSchema = z.discriminatedUnion('type', [
 export const pageOnlyRequestTypes: ReadonlySet<BackgroundRequestType> = new Set([
   'search.catalog',
   'search.attention',
+  'orders.openForSku',
   'inventory.history',
   'inventory.adjust',
   'settings.get',
@@ -120,6 +123,11 @@ export type SearchCatalogReply = z.infer<typeof searchCatalogReplySchema>;
 export const searchAttentionReplySchema = okWith(searchAttentionOutput);
 export type SearchAttentionReply = z.infer<typeof searchAttentionReplySchema>;
 export const historyReplySchema = okWith(historyOutput);
+/** Open orders with a line for the SKU (newest first), `more` when there are more than shown, and the tenant's channels to name them. */
+export const skuOrdersSchema = z.object({ orders: z.array(orderSchema), more: z.boolean(), channels: z.array(channelSchema) });
+export type SkuOrders = z.infer<typeof skuOrdersSchema>;
+export const skuOrdersReplySchema = okWith(skuOrdersSchema);
+export type SkuOrdersReply = z.infer<typeof skuOrdersReplySchema>;
 export type HistoryReply = z.infer<typeof historyReplySchema>;
 export const tenantSettingsSchema = z.object({ notCountedAfterDays: z.number().int(), inventoryManagedElsewhere: z.boolean() });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
@@ -140,6 +148,7 @@ export interface BackgroundReplies {
   'overlay.enabled': OverlayEnabledReply;
   'search.catalog': SearchCatalogReply;
   'search.attention': SearchAttentionReply;
+  'orders.openForSku': SkuOrdersReply;
   'inventory.history': HistoryReply;
   'inventory.adjust': ActionReply;
   'settings.get': SettingsReply;

@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import type {
+  AttentionDrift,
   AttentionFailedPush,
   AttentionNegative,
   AttentionUntracked,
   CatalogResult,
+  LookupOutput,
   SearchAttentionOutput,
   SearchCatalogInput,
   SearchCatalogOutput,
@@ -11,12 +13,14 @@ import type {
   SearchWarning,
 } from '@onhand/shared';
 import { listChannels } from '../db/repositories/channels';
+import { insertEvents, type NewEvent } from '../db/repositories/events';
 import { findProducts } from '../db/repositories/products';
 import { listSources } from '../db/repositories/sources';
 import type { TenantScope } from './context';
 import { inventoryBySkus } from './inventory';
 import { lookupListings } from './listings';
 import { explainNegativeBalance, listNegatives } from './negatives';
+import { inTransaction } from './transaction';
 
 const searchLimitDefault = 20;
 /** Negatives explained inline in search.attention; the rest are explained on demand (negatives.explain). */
@@ -25,47 +29,67 @@ const explainedNegativesMax = 25;
 const attentionListMax = 200;
 
 type MatchedOn = CatalogResult['matchedOn'];
+type Match = { sku: string; rank: number; key: string; matched_on: MatchedOn };
 
 /** A LIKE pattern that matches `query` literally (the default escape character is a backslash). */
 const likeLiteral = (query: string) => query.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
+ * The best `limit` matches in rank order — 0: SKU prefix, 1: listing
+ * identifier prefix (channel SKU, ASIN, item id), 2: title prefix, 3:
+ * substring anywhere — then by the matched text. Case-folded throughout.
+ *
+ * Scale (100,000 SKUs and more): each prefix tier is a range scan of a
+ * `lower(x) collate "C"` b-tree (migration 0007) that stops after `limit`
+ * rows. Substring matches are only looked for when the prefixes found too
+ * few (typing a SKU or an ASIN never needs them), through trigram indexes
+ * where pg_trgm is installed.
+ */
+async function findMatches(scope: TenantScope, query: string, limit: number): Promise<Match[]> {
+  const { db, tenantId } = scope;
+  const prefix = sql`lower(${likeLiteral(query)}) || '%'`;
+  const prefixTier = (table: 'products' | 'listings', column: 'sku' | 'title' | 'channel_sku' | 'external_id', rank: number, on: MatchedOn) => {
+    const folded = sql`(lower(${sql.ref(column)}) collate "C")`;
+    const listed = table === 'listings' ? sql`and sku is not null and ${sql.ref(column)} is not null` : sql``;
+    return sql`(select sku, ${rank}::int as rank, ${folded} as key, ${on}::text as matched_on from ${sql.table(table)}
+      where tenant_id = ${tenantId} ${listed} and ${folded} like ${prefix} order by ${folded} limit ${limit})`;
+  };
+  const best = (hits: ReturnType<typeof sql>) => sql<Match>`
+    select sku, rank, key, matched_on from (
+      select distinct on (sku) sku, rank, key, matched_on from (${hits}) hits
+      -- one row per SKU: its best rank; a SKU matched by its own text before one matched through a listing
+      order by sku, rank, key, matched_on = 'listing'
+    ) best
+    order by rank, key, sku limit ${limit}`;
+  const prefixes = await best(sql`
+    ${prefixTier('products', 'sku', 0, 'sku')} union all
+    ${prefixTier('listings', 'channel_sku', 1, 'listing')} union all
+    ${prefixTier('listings', 'external_id', 1, 'listing')} union all
+    ${prefixTier('products', 'title', 2, 'title')}`).execute(db);
+  if (prefixes.rows.length >= limit) return prefixes.rows;
+
+  const anywhere = sql`'%' || lower(${likeLiteral(query)}) || '%'`;
+  const substrings = await best(sql`
+    (select sku, 3 as rank, (lower(sku) collate "C") as key, case when lower(sku) like ${anywhere} then 'sku' else 'title' end as matched_on from products
+      where tenant_id = ${tenantId} and (lower(sku) like ${anywhere} or lower(title) like ${anywhere}) order by 3 limit ${limit})
+    union all
+    (select sku, 3, (lower(sku) collate "C"), 'listing' from listings
+      where tenant_id = ${tenantId} and sku is not null and (lower(channel_sku) like ${anywhere} or lower(external_id) like ${anywhere}) order by 3 limit ${limit})`).execute(db);
+  const seen = new Set(prefixes.rows.map((m) => m.sku));
+  return [...prefixes.rows, ...substrings.rows.filter((m) => !seen.has(m.sku))].slice(0, limit);
+}
+
+/**
  * search.catalog: prefix and substring search over the tenant's whole
  * catalogue — SKU, product title, and every listing's identifiers (channel
- * SKU, marketplace id such as an ASIN) — prefix matches first, then by SKU.
- *
- * Scale: this is ILIKE over the tenant's rows. The `(tenant_id, …)` indexes
- * narrow it to one tenant, so a catalogue of a few thousand SKUs answers in
- * milliseconds. For 100,000 SKUs the substring part needs trigram indexes
- * (`create extension pg_trgm; create index … using gin (sku gin_trgm_ops)`,
- * same for title, channel_sku, external_id) so `%q%` is an index scan, and
- * `text_pattern_ops` b-tree indexes for the prefix part; the query shape
- * below stays the same.
+ * SKU, marketplace id such as an ASIN) — each result with its quantities per
+ * source, its listings with what they publish, and its warnings.
  */
 export async function searchCatalog(scope: TenantScope, input: SearchCatalogInput): Promise<SearchCatalogOutput> {
   const { db, tenantId } = scope;
   const query = input.query.trim();
   if (query === '') return { results: [] };
-  const limit = input.limit ?? searchLimitDefault;
-  const prefix = `${likeLiteral(query)}%`;
-  const anywhere = `%${likeLiteral(query)}%`;
-  // Rank 0: SKU prefix, 1: listing identifier prefix, 2: title prefix, 3: substring anywhere.
-  const matches = await sql<{ sku: string; rank: number; on: MatchedOn }>`
-    select sku, min(rank)::int as rank, (array_agg(matched_on order by rank))[1] as on from (
-      select p.sku, case when p.sku ilike ${prefix} then 0 when p.title ilike ${prefix} then 2 else 3 end as rank,
-        case when p.sku ilike ${anywhere} then 'sku' else 'title' end as matched_on
-      from products p
-      where p.tenant_id = ${tenantId} and (p.sku ilike ${anywhere} or p.title ilike ${anywhere})
-      union all
-      select l.sku, case when l.channel_sku ilike ${prefix} or l.external_id ilike ${prefix} then 1 else 3 end, 'listing'
-      from listings l
-      where l.tenant_id = ${tenantId} and l.sku is not null and (l.channel_sku ilike ${anywhere} or l.external_id ilike ${anywhere})
-    ) m
-    group by sku
-    order by min(rank), sku
-    limit ${limit}
-  `.execute(db);
-  const found = matches.rows;
+  const found = await findMatches(scope, query, input.limit ?? searchLimitDefault);
   if (found.length === 0) return { results: [] };
   const skus = found.map((m) => m.sku);
 
@@ -91,15 +115,20 @@ export async function searchCatalog(scope: TenantScope, input: SearchCatalogInpu
     if (l.channel_sku === null && l.external_id === null) continue;
     byChannel.set(l.channel_id, [...(byChannel.get(l.channel_id) ?? []), l]);
   }
-  await Promise.all(
-    [...byChannel].map(async ([channelId, rows]) => {
+  const listingIds = listingRows.map((l) => l.id);
+  const [driftRows] = await Promise.all([
+    listingIds.length === 0
+      ? { rows: [] }
+      : sql<{ listing_id: string; displayed_quantity: number }>`select d.listing_id, d.displayed_quantity ${driftingListings(tenantId)} and d.listing_id = any(${listingIds}::text[])`.execute(db),
+    ...[...byChannel].map(async ([channelId, rows]) => {
       const answer = await lookupListings(scope, {
         channelId,
         rows: rows.map((l) => ({ key: l.id, ...(l.channel_sku !== null ? { channelSku: l.channel_sku } : { externalId: l.external_id! }) })),
       });
       for (const row of answer.rows) lookedUp.set(row.key, row);
     }),
-  );
+  ]);
+  const pageShows = new Map(driftRows.rows.map((d) => [d.listing_id, d.displayed_quantity]));
 
   const itemOf = new Map(items.map((i) => [i.sku, i]));
   const results: CatalogResult[] = [];
@@ -130,11 +159,15 @@ export async function searchCatalog(scope: TenantScope, input: SearchCatalogInpu
       if (l.status === 'untracked') {
         warnings.push({ code: 'UNTRACKED', listingId: l.id, message: `${channel.name}: this listing is not managed by onhand` });
       }
+      const shown = pageShows.get(l.id);
+      if (shown !== undefined) {
+        warnings.push({ code: 'DRIFT', listingId: l.id, message: `${channel.name}: the page shows ${shown}, onhand publishes ${row?.publishedQuantity ?? '—'}` });
+      }
       if (row?.push?.state === 'failed') {
         warnings.push({ code: 'PUSH_FAILED', listingId: l.id, message: `${channel.name}: publishing ${row.push.desired} failed${l.last_error ? ` (${l.last_error})` : ''}` });
       }
     }
-    results.push({ sku: item.sku, title: item.title, isBundle: item.isBundle, matchedOn: match.on, sources: item.sources, totalAvailable: item.totalAvailable, listings, warnings });
+    results.push({ sku: item.sku, title: item.title, isBundle: item.isBundle, matchedOn: match.matched_on, sources: item.sources, totalAvailable: item.totalAvailable, listings, warnings });
   }
   return { results };
 }
@@ -142,11 +175,12 @@ export async function searchCatalog(scope: TenantScope, input: SearchCatalogInpu
 /**
  * search.attention: everything that needs the seller — every negative (the
  * first ones with their causes and remedies), every untracked listing, every
- * failed push — with exact counts. The toolbar badge shows `counts.total`.
+ * failed push, every drifting listing — with exact counts. The toolbar badge
+ * shows `counts.total`.
  */
 export async function searchAttention(scope: TenantScope): Promise<SearchAttentionOutput> {
   const { db, tenantId } = scope;
-  const [negatives, sources, channels, untrackedRows, untrackedCount, failedRows, failedCount] = await Promise.all([
+  const [negatives, sources, channels, untrackedRows, untrackedCount, failedRows, failedCount, driftRows, driftCount] = await Promise.all([
     listNegatives(scope),
     listSources(db, tenantId),
     listChannels(db, tenantId),
@@ -170,6 +204,9 @@ export async function searchAttention(scope: TenantScope): Promise<SearchAttenti
       .limit(attentionListMax)
       .execute(),
     db.selectFrom('listing_pushes').select((eb) => eb.fn.countAll<string | number>().as('n')).where('tenant_id', '=', tenantId).where('state', '=', 'failed').executeTakeFirstOrThrow(),
+    sql<DriftRow>`select d.listing_id, l.channel_id, l.sku, l.channel_sku, l.external_id, d.displayed_quantity, coalesce(p.desired, d.published_quantity) as published_quantity, d.seen_at
+      ${driftingListings(tenantId)} order by d.seen_at desc, d.listing_id limit ${attentionListMax}`.execute(db),
+    sql<{ n: number }>`select count(*)::int as n ${driftingListings(tenantId)}`.execute(db),
   ]);
   const sourceName = new Map(sources.map((s) => [s.sourceId, s.name]));
   const channelOf = new Map(channels.map((c) => [c.channelId, c]));
@@ -197,6 +234,104 @@ export async function searchAttention(scope: TenantScope): Promise<SearchAttenti
       ? [{ listingId: p.listing_id, channelId: p.channel_id, channelName: channel.name, marketplace: channel.marketplace, sku: p.sku, desired: p.desired, attempts: p.attempts, error: p.last_error }]
       : [];
   });
-  const counts = { negatives: negatives.length, untracked: Number(untrackedCount.n), failedPushes: Number(failedCount.n) };
-  return { counts: { ...counts, total: counts.negatives + counts.untracked + counts.failedPushes }, negatives: negativeItems, untracked, failedPushes };
+  const drifting: AttentionDrift[] = driftRows.rows.flatMap((d) => {
+    const channel = channelOf.get(d.channel_id);
+    return channel && d.sku
+      ? [{
+          listingId: d.listing_id,
+          channelId: d.channel_id,
+          channelName: channel.name,
+          marketplace: channel.marketplace,
+          sku: d.sku,
+          channelSku: d.channel_sku,
+          externalId: d.external_id,
+          displayed: d.displayed_quantity,
+          published: d.published_quantity,
+          seenAt: new Date(d.seen_at).toISOString(),
+        }]
+      : [];
+  });
+  const counts = { negatives: negatives.length, untracked: Number(untrackedCount.n), failedPushes: Number(failedCount.n), drifting: driftCount.rows[0]?.n ?? 0 };
+  return {
+    counts: { ...counts, total: counts.negatives + counts.untracked + counts.failedPushes + counts.drifting },
+    negatives: negativeItems,
+    untracked,
+    failedPushes,
+    drifting,
+  };
+}
+
+type DriftRow = {
+  listing_id: string;
+  channel_id: string;
+  sku: string | null;
+  channel_sku: string | null;
+  external_id: string | null;
+  displayed_quantity: number;
+  published_quantity: number;
+  seen_at: Date | string;
+};
+
+/**
+ * Tracked listings a portal page last showed with another quantity than
+ * onhand published at that moment, that still drift: what onhand publishes
+ * now is not what the page showed, and the marketplace has acknowledged no
+ * newer quantity since (after which the page shows that one).
+ */
+const driftingListings = (tenantId: string) => sql`
+  from listing_drift d
+  join listings l on l.tenant_id = d.tenant_id and l.id = d.listing_id and l.status = 'tracked'
+  left join listing_pushes p on p.tenant_id = d.tenant_id and p.listing_id = d.listing_id
+  where d.tenant_id = ${tenantId}
+    and d.displayed_quantity <> coalesce(p.desired, d.published_quantity)
+    and (p.acknowledged_at is null or p.acknowledged_at <= d.seen_at)`;
+
+/**
+ * Remembers, from a portal page's lookup, which tracked listings the page
+ * shows with another quantity than onhand publishes (`listing_drift`, one
+ * row per drifting listing; a page showing the published quantity again
+ * clears it). Writes only when that changes, and then announces it (a
+ * `listing` event) so the toolbar badge recounts. True when it wrote.
+ */
+export async function recordDrift(scope: TenantScope, input: { rows: readonly { key: string; displayedQuantity?: number | undefined }[] }, answer: LookupOutput): Promise<boolean> {
+  const displayed = new Map(input.rows.flatMap((r) => (r.displayedQuantity !== undefined ? [[r.key, r.displayedQuantity] as const] : [])));
+  if (displayed.size === 0) return false;
+  const seen = new Map<string, { sku: string | undefined; displayed: number; published: number }>();
+  for (const row of answer.rows) {
+    const shown = displayed.get(row.key);
+    if (row.match !== 'tracked' || !row.listingId || row.publishedQuantity === undefined || shown === undefined) continue;
+    seen.set(row.listingId, { sku: row.sku, displayed: shown, published: row.publishedQuantity });
+  }
+  if (seen.size === 0) return false;
+  const { db, tenantId } = scope;
+  const ids = [...seen.keys()];
+  const before = await sql<{ listing_id: string; displayed_quantity: number; published_quantity: number }>`
+    select listing_id, displayed_quantity, published_quantity from listing_drift where tenant_id = ${tenantId} and listing_id = any(${ids}::text[])`.execute(db);
+  const recorded = new Map(before.rows.map((r) => [r.listing_id, r]));
+  const drifting = [...seen].filter(([, s]) => s.displayed !== s.published);
+  const changed = drifting.filter(([id, s]) => recorded.get(id)?.displayed_quantity !== s.displayed || recorded.get(id)?.published_quantity !== s.published);
+  const cleared = [...seen].filter(([id, s]) => s.displayed === s.published && recorded.has(id));
+  // A drifting listing seen again keeps its drift current (newer than any acknowledgement).
+  const refreshed = drifting.filter(([id]) => recorded.has(id) && !changed.some(([c]) => c === id));
+  if (changed.length === 0 && cleared.length === 0 && refreshed.length === 0) return false;
+  await inTransaction(db, async (trx) => {
+    const upserts = [...changed, ...refreshed];
+    if (upserts.length > 0) {
+      await sql`
+        insert into listing_drift (tenant_id, listing_id, displayed_quantity, published_quantity, seen_at)
+        select ${tenantId}, v.listing_id, v.displayed, v.published, now()
+        from unnest(${upserts.map(([id]) => id)}::text[], ${upserts.map(([, s]) => s.displayed)}::int[], ${upserts.map(([, s]) => s.published)}::int[]) as v(listing_id, displayed, published)
+        on conflict (tenant_id, listing_id) do update
+          set displayed_quantity = excluded.displayed_quantity, published_quantity = excluded.published_quantity, seen_at = excluded.seen_at`.execute(trx);
+    }
+    if (cleared.length > 0) {
+      await sql`delete from listing_drift where tenant_id = ${tenantId} and listing_id = any(${cleared.map(([id]) => id)}::text[])`.execute(trx);
+    }
+    const events: NewEvent[] = [...changed.map(([id, s]) => ({ id, s, drift: true })), ...cleared.map(([id, s]) => ({ id, s, drift: false }))].map(({ id, s, drift }) => ({
+      kind: 'listing',
+      payload: { listingId: id, sku: s.sku ?? null, drift, displayedQuantity: s.displayed, publishedQuantity: s.published },
+    }));
+    await insertEvents(trx, tenantId, events);
+  });
+  return changed.length > 0 || cleared.length > 0;
 }

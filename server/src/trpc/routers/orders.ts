@@ -23,6 +23,7 @@ import { cancelOrder, getOrder, listOrdersPage, markShipped, sendToFulfillmentCe
 import { ingestOrder, rematchOrder } from '../../usecases/orders';
 import { importListing, lookupListings, reportSeenListings, setRules } from '../../usecases/listings';
 import { explainNegativeBalance, listNegatives } from '../../usecases/negatives';
+import { recordDrift } from '../../usecases/catalog-search';
 import { router, sellerProcedure } from '../init';
 
 const noInput = z.strictObject({}).optional();
@@ -35,7 +36,13 @@ export const channelsRouter = router({
 
 export const listingsRouter = router({
   upsert: sellerProcedure.input(listingsUpsertInput).mutation(({ ctx, input }) => upsertListing(ctx.scope, input)),
-  lookup: sellerProcedure.input(listingsLookupInput).query(({ ctx, input }) => lookupListings(ctx.scope, input)),
+  // A page's lookup also remembers which listings the page shows drifting
+  // ("needs attention"); when that changed, the change goes out at once.
+  lookup: sellerProcedure.input(listingsLookupInput).query(async ({ ctx, input }) => {
+    const answer = await lookupListings(ctx.scope, input);
+    if (await recordDrift(ctx.scope, input, answer)) ctx.afterMutation?.();
+    return answer;
+  }),
   reportSeen: sellerProcedure.input(listingsReportSeenInput).mutation(({ ctx, input }) => reportSeenListings(ctx.scope, input)),
   import: sellerProcedure.input(listingsImportInput).mutation(({ ctx, input }) => importListing(ctx.scope, input)),
   setRules: sellerProcedure.input(listingsSetRulesInput).mutation(({ ctx, input }) => setRules(ctx.scope, input)),
