@@ -153,6 +153,8 @@ export const ordersGetInput = z.strictObject({ orderId: idSchema });
 export const ordersListInput = z
   .strictObject({
     status: z.enum(['open', 'shipped', 'cancelled']).optional(),
+    /** Only orders with a line for this SKU (e.g. a SKU's open orders). */
+    sku: skuSchema.optional(),
     cursor: freeText(200).optional(),
     limit: z.number().int().min(1).max(100).optional(),
   })

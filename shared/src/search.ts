@@ -19,7 +19,7 @@ export type SearchCatalogInput = z.infer<typeof searchCatalogInput>;
 export const searchAttentionInput = z.strictObject({}).optional();
 
 export const searchWarningSchema = z.object({
-  code: z.enum(['NEGATIVE', 'UNTRACKED', 'PUSH_FAILED']),
+  code: z.enum(['NEGATIVE', 'UNTRACKED', 'PUSH_FAILED', 'DRIFT']),
   message: z.string(),
   sourceId: z.string().optional(),
   listingId: z.string().optional(),
@@ -92,10 +92,34 @@ export const attentionFailedPushSchema = z.object({
 });
 export type AttentionFailedPush = z.infer<typeof attentionFailedPushSchema>;
 
+/** A tracked listing whose portal page showed another quantity than onhand publishes. */
+export const attentionDriftSchema = z.object({
+  listingId: z.string(),
+  channelId: z.string(),
+  channelName: z.string(),
+  marketplace: marketplaceSchema,
+  sku: z.string(),
+  channelSku: z.string().nullable(),
+  externalId: z.string().nullable(),
+  /** What the page showed when last seen. */
+  displayed: z.number().int(),
+  /** What onhand publishes now. */
+  published: z.number().int(),
+  seenAt: z.string(),
+});
+export type AttentionDrift = z.infer<typeof attentionDriftSchema>;
+
 export const searchAttentionOutput = z.object({
-  counts: z.object({ negatives: z.number().int(), untracked: z.number().int(), failedPushes: z.number().int(), total: z.number().int() }),
+  counts: z.object({
+    negatives: z.number().int(),
+    untracked: z.number().int(),
+    failedPushes: z.number().int(),
+    drifting: z.number().int(),
+    total: z.number().int(),
+  }),
   negatives: z.array(attentionNegativeSchema),
   untracked: z.array(attentionUntrackedSchema),
   failedPushes: z.array(attentionFailedPushSchema),
+  drifting: z.array(attentionDriftSchema),
 });
 export type SearchAttentionOutput = z.infer<typeof searchAttentionOutput>;
