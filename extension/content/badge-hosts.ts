@@ -50,6 +50,8 @@ function shadowHost(doc: Document, tag: string, styles: string): { element: HTML
 }
 
 let hostCount = 0;
+/** Host elements this content script made: a copy the page made of one (with its row) is not among them. */
+const ownHostElements = new WeakSet<Element>();
 
 /**
  * One badge host per row, appended to the row's anchor. The portal's CSS
@@ -70,10 +72,17 @@ export class BadgeHost {
     const doc = anchor.ownerDocument;
     ({ element: this.element, mountPoint: this.mountPoint } = shadowHost(doc, 'onhand-badge', badgeStyles));
     this.element.setAttribute(rowAttribute, key);
+    ownHostElements.add(this.element);
   }
 
   attach(): void {
-    if (this.element.parentElement !== this.anchor) this.anchor.append(this.element);
+    if (this.element.parentElement === this.anchor) return;
+    // A page that copies its rows (cloneNode) copies our host too, as an
+    // empty element without its shadow root: such copies go.
+    for (const child of [...this.anchor.children]) {
+      if (child.hasAttribute(rowAttribute) && !ownHostElements.has(child)) child.remove();
+    }
+    this.anchor.append(this.element);
   }
 
   /** Still where we put it: the page has not re-rendered the row away. */

@@ -151,6 +151,21 @@ describe('listing overlay on the saved Manage All Inventory page', () => {
     expect(lookup.mock.calls[1]?.[0].rows).toHaveLength(35);
   });
 
+  it('a page that copies its rows copies our badge host too: the copy goes, one working badge per row', async () => {
+    const { backend } = fakeBackend();
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend, debounceMs: 5 });
+    await vi.waitFor(() => expect(Object.keys(badgeStates())).toHaveLength(5));
+    const body = document.querySelector('[role="rowgroup"]');
+    const copies = [...(body?.children ?? [])].map((row) => row.cloneNode(true) as Element);
+    expect(copies.some((row) => row.querySelector('[data-onhand-row]'))).toBe(true);
+    body?.replaceChildren(...copies);
+    await vi.waitFor(() => {
+      const hosts = [...document.querySelectorAll('[data-onhand-row]')];
+      expect(hosts).toHaveLength(5);
+      expect(hosts.every((host) => host.shadowRoot?.querySelector('.badge'))).toBe(true);
+    });
+  });
+
   it('still reads the rows in a tab that draws no frames (hidden), once the page is quiet', async () => {
     const { backend } = fakeBackend();
     const { ctx } = context;
@@ -177,6 +192,33 @@ describe('listing overlay on the saved Manage All Inventory page', () => {
     } finally {
       window.clearInterval(busy);
     }
+  });
+
+  it('never looks the same rows up twice at once: a live change during a lookup asks once more after it', async () => {
+    const fake = fakeBackend();
+    let inFlight = 0;
+    let most = 0;
+    const slow: OverlayBackend = {
+      ...fake.backend,
+      lookup: async (request) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 60));
+        inFlight -= 1;
+        return fake.backend.lookup(request);
+      },
+    };
+    let changed = () => {};
+    const link: LiveLink = { watch: () => {}, stop: () => {} };
+    startListingOverlay(context.ctx, { adapter: amazonAdapter, backend: slow, debounceMs: 5, live: (onChanged) => ((changed = onChanged), link) });
+    await vi.waitFor(() => expect(fake.lookup).toHaveBeenCalledTimes(0));
+    // The first lookup is in flight: two live changes arrive.
+    changed();
+    changed();
+    await vi.waitFor(() => expect(fake.lookup).toHaveBeenCalledTimes(2));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(fake.lookup).toHaveBeenCalledTimes(2);
+    expect(most).toBe(1);
+    expect(Object.keys(badgeStates())).toHaveLength(5);
   });
 
   it('imports an untracked listing with one click; the badge turns tracked without a reload', async () => {

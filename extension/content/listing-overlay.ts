@@ -7,6 +7,7 @@ import type { PortalAdapter, PortalRow } from '../portals/portal-row';
 import { BadgeHost, BadgeLayer, isOverlayNode, SummaryHost } from './badge-hosts';
 import type { OverlayBackend } from './overlay-backend';
 import { remedyRequest } from './remedy-requests';
+import { scanScheduler } from './scan-scheduler';
 
 export interface LiveLink {
   watch(skus: string[], listingIds: string[]): void;
@@ -55,45 +56,10 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
   let problem: string | null = null;
   let fetchedAt = 0;
   let fetchSeq = 0;
-  // A burst of DOM changes: the first is answered at the next frame (the
-  // page's render has committed, its layout and paint have not started, so
-  // our lookup is in flight while the page draws its rows); later changes of
-  // the burst are read once it has been quiet for `debounceMs`.
-  let burstSince: number | undefined;
-  let leadingFrame: number | undefined;
-  let quietTimer: number | undefined;
-  let changedAfterLeading = false;
   const jumpCursor: Record<JumpKind, number> = { negative: -1, untracked: -1, drift: -1 };
   const live = options.live?.(() => void refreshNow());
-
-  function scheduleScan(): void {
-    const now = Date.now();
-    if (burstSince === undefined) {
-      burstSince = now;
-      leadingFrame = ctx.requestAnimationFrame(() => {
-        leadingFrame = undefined;
-        scan();
-      });
-    } else if (leadingFrame === undefined) {
-      changedAfterLeading = true;
-    }
-    if (quietTimer !== undefined) clearTimeout(quietTimer);
-    quietTimer = ctx.setTimeout(
-      () => {
-        quietTimer = undefined;
-        burstSince = undefined;
-        // No frame came (a hidden tab draws none): read now instead.
-        const frameMissed = leadingFrame !== undefined;
-        if (leadingFrame !== undefined) cancelAnimationFrame(leadingFrame);
-        leadingFrame = undefined;
-        const again = frameMissed || changedAfterLeading;
-        changedAfterLeading = false;
-        if (again) scan();
-      },
-      // A page that never goes quiet is still read every `maxWaitMs`.
-      Math.max(0, Math.min(debounceMs, burstSince + maxWaitMs - now)),
-    );
-  }
+  const scheduler = scanScheduler(ctx, () => scan(), { debounceMs, maxWaitMs });
+  const scheduleScan = () => scheduler.changed();
 
   function scan(): void {
     if (ctx.isInvalid) return;
@@ -105,9 +71,33 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
     const signature = JSON.stringify(asked);
     if (rows.length > 0 && signature !== requested) {
       requested = signature;
-      void refresh(asked);
+      void lookUp(asked, signature);
     }
     render();
+  }
+
+  // At most one lookup of the same rows at a time: a live change or an
+  // action while those rows are being looked up asks once more after that
+  // answer (which may predate the change), instead of a second lookup racing
+  // the first (the background reports unknown rows once; a racing lookup
+  // would see them before that report lands and keep "unknown").
+  let running: { signature: string; done: Promise<void> } | undefined;
+  let queued: Promise<void> | undefined;
+
+  function lookUp(asked: PageRow[], signature: string): Promise<void> {
+    if (running?.signature === signature) {
+      queued ??= running.done.then(() => {
+        queued = undefined;
+        const now = rows.map(toPageRow);
+        return rows.length > 0 ? lookUp(now, JSON.stringify(now)) : undefined;
+      });
+      return queued;
+    }
+    const done: Promise<void> = refresh(asked).finally(() => {
+      if (running?.done === done) running = undefined;
+    });
+    running = { signature, done };
+    return done;
   }
 
   async function refresh(asked: PageRow[]): Promise<void> {
@@ -147,7 +137,7 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
   function refreshNow(): Promise<void> {
     const asked = rows.map(toPageRow);
     requested = JSON.stringify(asked);
-    return rows.length > 0 ? refresh(asked) : Promise.resolve();
+    return rows.length > 0 ? lookUp(asked, requested) : Promise.resolve();
   }
 
   async function act(request: Parameters<OverlayBackend['act']>[0] | null): Promise<ActionResult> {
@@ -255,8 +245,7 @@ export function startListingOverlay(ctx: ContentScriptContext, options: ListingO
   ctx.onInvalidated(() => {
     observer.disconnect();
     live?.stop();
-    if (quietTimer !== undefined) clearTimeout(quietTimer);
-    if (leadingFrame !== undefined) cancelAnimationFrame(leadingFrame);
+    scheduler.stop();
     removeAll();
   });
 
