@@ -1,4 +1,4 @@
-import { cleanText } from './portal-row';
+import { spacedText } from './portal-row';
 
 /** Cells of a table row or an ARIA row, in order, not counting those of grids nested inside. */
 export function rowCells(row: Element): Element[] {
@@ -6,9 +6,12 @@ export function rowCells(row: Element): Element[] {
   return [...cells].filter((cell) => cell.parentElement?.closest('tr, [role="row"]') === row);
 }
 
-/** A header's words without sort arrows, counts or punctuation: "SKU ▲" → "sku". */
+/**
+ * A header's words without sort arrows, counts or punctuation: "SKU ▲" →
+ * "sku". Text nodes are kept apart ("SKU" + a button's "Sort" is two words).
+ */
 export function headerWords(cell: Element): string {
-  return cleanText(cell)
+  return spacedText(cell)
     .toLowerCase()
     .replace(/[^\p{L}\p{N} ]+/gu, ' ')
     .replace(/\s+/g, ' ')
@@ -18,13 +21,17 @@ export function headerWords(cell: Element): string {
 /**
  * Column positions by header text, for tables whose markup names nothing
  * else (Walmart, Shopify): `{ sku: ['sku'], quantity: ['inventory', 'available'] }`
- * → `{ sku: 2, quantity: 4 }`. A name whose header is missing is absent.
+ * → `{ sku: 2, quantity: 4 }`. A header that only starts with the name
+ * ("sku sort ascending": a sort button's hidden words) counts when no
+ * header is exactly the name. A name whose header is missing is absent.
  */
 export function columnsByHeader<K extends string>(headerRow: Element, wanted: Record<K, readonly string[]>): Partial<Record<K, number>> {
   const headers = rowCells(headerRow).map(headerWords);
   const found: Partial<Record<K, number>> = {};
   for (const name of Object.keys(wanted) as K[]) {
-    const index = headers.findIndex((words) => wanted[name].includes(words));
+    const names = wanted[name];
+    let index = headers.findIndex((words) => names.includes(words));
+    if (index < 0) index = headers.findIndex((words) => names.some((n) => words.startsWith(`${n} `)));
     if (index >= 0) found[name] = index;
   }
   return found;

@@ -86,6 +86,63 @@ describe('Amazon Manage All Inventory, other deploy with rows rendered late (sav
   });
 });
 
+describe('Amazon Manage All Inventory drawn with Katal tables (saved page)', () => {
+  /** What the page's script does after load: rows in, kat-inputs upgraded (scripts do not run in these tests). */
+  function renderPage(doc: Document, id: 'page-1' | 'page-2'): void {
+    const body = doc.getElementById('table-body');
+    const template = doc.getElementById(id) as HTMLTemplateElement | null;
+    if (!body || !template) throw new Error('fixture changed');
+    body.replaceChildren(template.content.cloneNode(true));
+    for (const input of body.querySelectorAll('kat-input')) {
+      const inner = doc.createElement('input');
+      inner.value = input.getAttribute('value') ?? input.getAttribute('data-shadow-value') ?? '';
+      input.attachShadow({ mode: 'open' }).append(inner);
+    }
+  }
+
+  it('reads the SKU from its column (no data-sku), the ASIN from an "ASIN:" pair, and skips the loading and bulk-action rows', () => {
+    const doc = parse('manageInventoryKatal');
+    expect(amazonAdapter.readRows(doc)).toEqual([]);
+    renderPage(doc, 'page-1');
+    expect(summary(doc)).toEqual([
+      { key: 'DEMO-MUG-11OZ', channelSku: 'DEMO-MUG-11OZ', externalId: 'B0DEMOMUG1', displayedQuantity: 12, anchorText: 'DEMO-MUG-11OZ' },
+      // This kat-input keeps its value only in the <input> of its shadow root.
+      { key: 'DEMO-TEE-M-BLK', channelSku: 'DEMO-TEE-M-BLK', externalId: 'B0DEMOTEE1', displayedQuantity: 5, anchorText: 'DEMO-TEE-M-BLK' },
+      { key: 'LEGACY-KATAL-1', channelSku: 'LEGACY-KATAL-1', externalId: 'B0KATAL001', displayedQuantity: 4, anchorText: 'LEGACY-KATAL-1' },
+    ]);
+    expect(amazonAdapter.readRows(doc).every((row) => row.anchor.tagName === 'KAT-TABLE-CELL')).toBe(true);
+    expect(amazonAdapter.summaryAnchor?.(doc)?.tagName).toBe('KAT-TABLE');
+  });
+
+  it('reads the next page the app renders into the same body', () => {
+    const doc = parse('manageInventoryKatal');
+    renderPage(doc, 'page-1');
+    renderPage(doc, 'page-2');
+    expect(summary(doc).map((r) => [r.channelSku, r.externalId, r.displayedQuantity])).toEqual([
+      ['DEMO-CANDLE-LAV', 'B0DEMOCAN1', 18],
+      ['DEMO-BOTTLE-750', 'B0DEMOBOT1', 55],
+    ]);
+  });
+});
+
+describe('Amazon Manage All Inventory label/value pairs, as other deploys draw them', () => {
+  it('reads labels in any case with a trailing colon, and panels wrapped in another element', () => {
+    const doc = parse('manageInventory');
+    const row = doc.querySelector('[data-sku="DEMO-MUG-11OZ"]');
+    if (!row) throw new Error('fixture changed');
+    for (const split of row.querySelectorAll('[class*="JanusSplitBox-module__row"]')) {
+      const wrapper = doc.createElement('div');
+      wrapper.className = 'JanusSplitBox-module__inner--Zz9Aa';
+      wrapper.append(...split.childNodes);
+      split.append(wrapper);
+      const label = split.querySelector('[class*="JanusSplitBox-module__panel"]');
+      if (label) label.textContent = `${(label.textContent ?? '').trim().toLowerCase()}:`;
+    }
+    row.setAttribute('data-sku', '');
+    expect(summary(doc)[0]).toEqual({ key: 'DEMO-MUG-11OZ', channelSku: 'DEMO-MUG-11OZ', externalId: 'B0DEMOMUG1', displayedQuantity: 12, anchorText: 'DEMO-MUG-11OZ' });
+  });
+});
+
 describe('Amazon classic Manage Inventory (saved page)', () => {
   it('reads SKU and ASIN from data-row-data and the quantity cell', () => {
     expect(summary(parse('classicInventory'))).toEqual([
@@ -101,6 +158,23 @@ describe('Amazon classic Manage Inventory (saved page)', () => {
     const first = amazonAdapter.readRows(doc)[0];
     expect(first?.channelSku).toBe('DEMO-MUG-11OZ');
     expect(first?.externalId).toBe('B0DEMOMUG1');
+  });
+});
+
+describe('Amazon classic Manage Inventory, paged (saved page)', () => {
+  it('reads the rows of the tbody the next page swaps in', () => {
+    const doc = parse('classicInventoryPaged');
+    expect(summary(doc).map((r) => [r.channelSku, r.externalId, r.displayedQuantity])).toEqual([
+      ['DEMO-MUG-11OZ', 'B0DEMOMUG1', 1204], // "1.204": a German thousands separator
+      ['LEGACY-DE-7', 'B0LEGACYDE', 2],
+    ]);
+    const tbody = (doc.getElementById('page-2') as HTMLTemplateElement).content.querySelector('tbody')?.cloneNode(true);
+    if (!tbody) throw new Error('fixture changed');
+    doc.querySelector('#myitable-table > tbody')?.replaceWith(tbody);
+    expect(summary(doc).map((r) => [r.channelSku, r.externalId, r.displayedQuantity])).toEqual([
+      ['DEMO-TEE-M-BLK', 'B0DEMOTEE1', 25],
+      ['DEMO-BOTTLE-750', 'B0DEMOBOT1', 55],
+    ]);
   });
 });
 

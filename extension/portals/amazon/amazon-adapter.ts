@@ -22,7 +22,7 @@ export const amazonAdapter: PortalAdapter = {
   },
   watchedRoots: (doc) => (isFbaPage(doc) ? openShadowRoots(doc) : []),
   summaryAnchor: (doc) =>
-    doc.querySelector('[class*="JanusTable-module__table--"], #myitable, [role="table"]'),
+    doc.querySelector('[class*="JanusTable-module__table--"], kat-table, #myitable, [role="table"]'),
 };
 
 function isFbaPage(doc: Document): boolean {

@@ -5,8 +5,18 @@
  * match only the stable prefix, data attributes and visible label text.
  */
 export const manageInventory = {
-  /** One listing row of the current "Manage All Inventory" table. */
-  row: '[class*="JanusTable-module__tableContentRow"]',
+  /**
+   * One listing row of the current "Manage All Inventory" table: a Janus
+   * table row, or a Katal table row (`kat-table > kat-table-body >
+   * kat-table-row[role=row]`, light-DOM custom elements) where the table is
+   * drawn with Katal.
+   */
+  row: '[class*="JanusTable-module__tableContentRow"], kat-table-body > kat-table-row',
+  /** Katal table parts: rows hold their cells directly; the head row names the columns. */
+  katalRow: 'kat-table-row',
+  katalCell: 'kat-table-cell',
+  katalTable: 'kat-table',
+  katalHeadRow: 'kat-table-head > kat-table-row',
   /** Rows of listings sit inside an element naming their SKU; header and footer rows do not. */
   skuOwner: '[data-sku]',
   /** A label/value pair: two panels, label first. */
@@ -16,6 +26,8 @@ export const manageInventory = {
   detailLink: 'a[href*="/dp/"]',
   /** Editable merchant quantity: Katal's input mirrors its value in the attribute. */
   quantityInput: 'kat-input[value], input[value]',
+  /** A Katal input that does not mirror its value: the <input> in its open shadow root holds it. */
+  katalInput: 'kat-input',
 } as const;
 
 export const classicInventory = {
@@ -30,9 +42,11 @@ export const classicInventory = {
 } as const;
 
 /**
- * Label texts of the label/value pairs (English Seller Central). Other
- * languages still work for SKUs (read from `data-sku`); their quantity labels
- * are not known yet, so no displayed quantity is read there.
+ * Label texts of the label/value pairs and of Katal column headers (English
+ * Seller Central), compared without case and without a trailing colon
+ * ("SKU", "sku:"). Other languages still work for SKUs (read from
+ * `data-sku`); their quantity labels are not known yet, so no displayed
+ * quantity is read there.
  */
 export const labels = {
   sku: 'SKU',

@@ -9,6 +9,8 @@ describe('Amazon Seller Central URLs', () => {
     expect(amazonPageKind(new URL(amazonFixtures.classicInventory.url))).toBe('classic-inventory');
     expect(amazonPageKind(new URL(amazonFixtures.fbaInventory.url))).toBe('fba-inventory');
     expect(amazonPageKind(new URL(amazonFixtures.fbaInventoryAriaLate.url))).toBe('fba-inventory');
+    expect(amazonPageKind(new URL(amazonFixtures.manageInventoryKatal.url))).toBe('manage-inventory');
+    expect(amazonPageKind(new URL(amazonFixtures.classicInventoryPaged.url))).toBe('classic-inventory');
   });
 
   it.each([
@@ -39,6 +41,9 @@ describe('Amazon marketplace country', () => {
     ['https://sellercentral.amazon.co.uk/inventory', 'GB'],
     ['https://sellercentral.amazon.com.au/inventory', 'AU'],
     ['https://sellercentral.amazon.ca/inventory', 'CA'],
+    ['https://sellercentral.amazon.ie/myinventory/inventory', 'IE'],
+    ['https://sellercentral.amazon.co.za/myinventory/inventory', 'ZA'],
+    ['https://sellercentral.amazon.com.be/myinventory/inventory', 'BE'],
     ['https://sellercentral-europe.amazon.com/inventory', undefined],
   ])('%s is %s', (url, region) => {
     expect(amazonRegionOf(new URL(url))).toBe(region);

@@ -26,6 +26,8 @@ export const sellerCentralHosts = [
   'sellercentral.amazon.sg',
   'sellercentral.amazon.com.au',
   'sellercentral.amazon.co.za',
+  // Ireland, the newest European marketplace (2025).
+  'sellercentral.amazon.ie',
   'sellercentral-europe.amazon.com',
   'sellercentral-japan.amazon.com',
 ] as const;
@@ -54,7 +56,7 @@ const regionByHostSuffix: [string, string][] = [
   ['.com.mx', 'MX'], ['.com.br', 'BR'], ['.co.uk', 'GB'], ['.com.be', 'BE'], ['.com.tr', 'TR'],
   ['.co.jp', 'JP'], ['.com.au', 'AU'], ['.co.za', 'ZA'], ['.ca', 'CA'], ['.de', 'DE'], ['.fr', 'FR'],
   ['.it', 'IT'], ['.es', 'ES'], ['.nl', 'NL'], ['.se', 'SE'], ['.pl', 'PL'], ['.eg', 'EG'], ['.ae', 'AE'],
-  ['.sa', 'SA'], ['.in', 'IN'], ['.sg', 'SG'],
+  ['.sa', 'SA'], ['.in', 'IN'], ['.sg', 'SG'], ['.ie', 'IE'],
 ];
 
 /** The marketplace country of a Seller Central URL: amazon.de → DE, amazon.com → US. */

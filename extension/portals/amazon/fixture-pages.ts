@@ -14,6 +14,14 @@ export const amazonFixtures = {
     file: 'classic-inventory.html',
     url: 'https://sellercentral.amazon.co.uk/inventory?viewId=FBAKNIGHTS&tbla_myitable=sort:%7B%22sortOrder%22%3A%22DESCENDING%22%7D;search:;pagination:1;',
   },
+  manageInventoryKatal: {
+    file: 'manage-inventory-katal.html',
+    url: 'https://sellercentral.amazon.ca/myinventory/inventory?fulfilledBy=all&page=1&pageSize=25&searchField=all&searchTerm=',
+  },
+  classicInventoryPaged: {
+    file: 'classic-inventory-paged.html',
+    url: 'https://sellercentral.amazon.de/inventory?tbla_myitable=sort:%7B%7D;search:;pagination:1;',
+  },
   fbaInventory: {
     file: 'fba-inventory.html',
     url: 'https://sellercentral.amazon.com/inventoryplanning/manageinventoryhealth?sort=available_desc',

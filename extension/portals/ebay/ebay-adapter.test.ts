@@ -56,6 +56,41 @@ describe('eBay active listings (saved pages)', () => {
   });
 });
 
+describe('eBay active listings rendered lazily, then re-rendered (saved page)', () => {
+  /** What the page's script does (scripts do not run in these tests). */
+  const render = (doc: Document, id: 'batch-1' | 'rerender') => {
+    const body = (doc.getElementById(id) as HTMLTemplateElement).content.querySelector('tbody')?.cloneNode(true) as Element;
+    doc.getElementById('rows')?.replaceChildren(...body.children);
+  };
+
+  it('skips skeleton rows, reads the first batch, then every row of the re-render whatever the column order', () => {
+    const doc = parse('lazyRerender');
+    expect(ebayAdapter.readRows(doc)).toEqual([]);
+    render(doc, 'batch-1');
+    expect(ebayAdapter.readRows(doc).map((r) => [r.key, r.channelSku, r.displayedQuantity])).toEqual([
+      ['385123456701', 'DEMO-MUG-11OZ', 1204], // "1 204": a French Canadian thousands separator
+      ['385123456702', 'DEMO-TEE-M-BLK', 3],
+    ]);
+    render(doc, 'rerender');
+    const rows = ebayAdapter.readRows(doc);
+    expect(rows.map((r) => [r.key, r.channelSku, r.displayedQuantity])).toEqual([
+      ['385123456701', 'DEMO-MUG-11OZ', 1204],
+      ['385123456702', 'DEMO-TEE-M-BLK', 3],
+      ['385123456704', 'DEMO-BOTTLE-750', 55],
+      ['385123456799', 'LEGACY-CAFR-LINGE', undefined], // "Voir 3 variantes": no single quantity
+    ]);
+    expect(rows.every((r) => r.anchor.classList.contains('shui-dt-column__title'))).toBe(true);
+  });
+
+  it('still finds the rows (and where the summary goes) in a table without the grid role', () => {
+    const doc = parse('activeGrid');
+    const table = doc.querySelector('table[role="grid"]');
+    table?.removeAttribute('role');
+    expect(ebayAdapter.readRows(doc).map((r) => r.key)).toEqual(['394857261001', '394857261002', '394857261003', '394857261004']);
+    expect(ebayAdapter.summaryAnchor?.(doc)).toBe(table);
+  });
+});
+
 describe('eBay URLs', () => {
   it('knows every saved page as a listing page', () => {
     for (const page of Object.values(ebayPages)) expect(isEbayListingPage(new URL(page.url)), page.url).toBe(true);
@@ -68,6 +103,9 @@ describe('eBay URLs', () => {
     ['https://www.ebay.ch/sh/lst/active', true, 'CH'],
     ['https://www.ebay.pl/sh/lst/active', true, 'PL'],
     ['https://www.befr.ebay.be/sh/lst/active', true, 'BE'],
+    ['https://www.cafr.ebay.ca/sh/lst/active', true, 'CA'],
+    ['https://www.ebay.com.sg/sh/lst/active', true, 'SG'],
+    ['https://www.ebay.com.hk/sh/lst/active', true, 'HK'],
     ['https://www.ebay.com/sh/lst/ended', false, 'US'],
     ['https://www.ebay.com/sh/ovw', false, 'US'],
     ['https://www.ebay.com.evil.example/sh/lst/active', false, undefined],

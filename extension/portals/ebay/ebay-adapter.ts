@@ -21,7 +21,7 @@ export const ebayAdapter: PortalAdapter = {
     // The item id names an eBay row; a custom label can repeat across listings.
     return withUniqueKeys(readings, (r) => r.externalId);
   },
-  summaryAnchor: (doc) => doc.querySelector(sel.grid),
+  summaryAnchor: (doc) => doc.querySelector(sel.grid) ?? doc.querySelector(sel.row)?.closest('table') ?? null,
 };
 
 function readRow(row: Element): RowReading | null {

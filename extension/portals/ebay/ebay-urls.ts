@@ -1,6 +1,6 @@
 /**
  * eBay Seller Hub on every eBay country site. Belgium's site lives on two
- * language hosts besides the plain one.
+ * language hosts besides the plain one, Canada's French site on its own.
  */
 export const ebayHostsByRegion = {
   'www.ebay.com': 'US',
@@ -11,6 +11,7 @@ export const ebayHostsByRegion = {
   'www.ebay.es': 'ES',
   'www.ebay.com.au': 'AU',
   'www.ebay.ca': 'CA',
+  'www.cafr.ebay.ca': 'CA',
   'www.ebay.at': 'AT',
   'www.ebay.ch': 'CH',
   'www.ebay.ie': 'IE',
@@ -19,6 +20,10 @@ export const ebayHostsByRegion = {
   'www.befr.ebay.be': 'BE',
   'www.benl.ebay.be': 'BE',
   'www.ebay.pl': 'PL',
+  'www.ebay.com.sg': 'SG',
+  'www.ebay.com.hk': 'HK',
+  'www.ebay.com.my': 'MY',
+  'www.ebay.ph': 'PH',
 } as const satisfies Record<string, string>;
 
 const hosts = Object.keys(ebayHostsByRegion);

@@ -5,6 +5,7 @@ export const ebayPages = {
   activeGrid: { file: 'active-grid.html', url: 'https://www.ebay.com/sh/lst/active?offset=0&limit=200&sort=-scheduledStartDate' },
   tbodyPerListing: { file: 'active-tbody-per-listing.html', url: 'https://www.ebay.co.uk/sh/lst/active?offset=0&limit=50' },
   paginationSwap: { file: 'active-pagination-swap.html', url: 'https://www.ebay.de/sh/lst/active?offset=0&limit=2' },
+  lazyRerender: { file: 'active-lazy-rerender.html', url: 'https://www.cafr.ebay.ca/sh/lst/active?offset=0&limit=50&sort=availableQuantity' },
 } satisfies Record<string, SavedPageInfo>;
 
 export type EbayPageName = keyof typeof ebayPages;

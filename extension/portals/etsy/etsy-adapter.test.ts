@@ -36,11 +36,23 @@ describe('Etsy listings manager (saved pages)', () => {
   });
 });
 
+describe('Etsy listing cards, as other links name the shop', () => {
+  it('reads the listing id from an editor link that names the shop instead of "me"', () => {
+    const doc = parse('listings');
+    for (const link of doc.querySelectorAll('a[href*="/listing-editor/edit/"]')) {
+      link.setAttribute('href', (link.getAttribute('href') ?? '').replace('/your/shops/me/', '/your/shops/OnhandDemoShop/'));
+    }
+    expect(etsyAdapter.readRows(doc).map((r) => r.key)).toEqual(['1500000001', '1500000002', '1500000003', '1500000009']);
+  });
+});
+
 describe('Etsy URLs', () => {
   it.each([
     [etsyPages.listings.url, true],
     [etsyPages.lateAndPaged.url, true],
     ['https://www.etsy.com/your/shops/me/tools/listings/state:draft', true],
+    ['https://www.etsy.com/your/shops/OnhandDemoShop/tools/listings/page:2', true],
+    ['https://www.etsy.com/your/shops/me/tools/listings-export', false],
     ['https://www.etsy.com/your/orders/sold', false],
     ['https://www.etsy.com/listing/1500000001/mug', false],
     ['https://etsy.com.evil.example/your/shops/me/tools/listings', false],

@@ -4,7 +4,8 @@ import { etsyRegionOf, isEtsyListingPage } from './etsy-urls';
 /** Etsy listings manager knowledge (portals.md); Etsy's design-system classes carry no hash. */
 export const etsySelectors = {
   card: '.wt-block-grid__item',
-  editLink: 'a[href*="/your/shops/me/listing-editor/edit/"]',
+  /** The card's link to its editor (`/your/shops/me/listing-editor/edit/<id>`; any shop segment). */
+  editLink: 'a[href*="/your/shops/"][href*="/listing-editor/edit/"]',
   title: 'h2.card-title',
   sku: '.card-meta-row-sku span',
   grid: '.wt-block-grid',

@@ -4,6 +4,7 @@ import { savedPageReader, type SavedPageInfo } from '../saved-page-files';
 export const shopifyPages = {
   products: { file: 'products.html', url: 'https://admin.shopify.com/store/onhand-demo/products?selectedView=all' },
   inventory: { file: 'inventory.html', url: 'https://onhand-demo.myshopify.com/admin/products/inventory?location_id=71234567' },
+  productsLegacyLazy: { file: 'products-legacy-lazy.html', url: 'https://onhand-demo.myshopify.com/admin/products?selectedView=all&sort=title' },
   productsNarrow: { file: 'products-narrow.html', url: 'https://admin.shopify.com/store/onhand-demo/products' },
 } satisfies Record<string, SavedPageInfo>;
 

@@ -35,9 +35,25 @@ describe('Shopify admin (saved pages)', () => {
     ]);
   });
 
+  it('reads late rows on the legacy admin URL, in batches, with a row id that is a GraphQL id', () => {
+    const doc = parse('productsLegacyLazy');
+    expect(shopifyAdapter.readRows(doc)).toEqual([]);
+    // What the page's script does after load and on scroll (scripts do not run here).
+    const batch = (id: string) => [...((doc.getElementById(id) as HTMLTemplateElement).content.querySelector('tbody')?.cloneNode(true) as Element).children];
+    doc.getElementById('rows')?.replaceChildren(...batch('batch-1'));
+    expect(summary(doc).map((r) => [r.key, r.displayedQuantity])).toEqual([['8123456781', 12]]);
+    doc.getElementById('rows')?.append(...batch('batch-2'));
+    expect(summary(doc)).toEqual([
+      { key: '8123456781', externalId: '8123456781', title: 'Stoneware Coffee Mug', displayedQuantity: 12, anchorTag: 'TD' },
+      { key: '8123456784', externalId: '8123456784', title: 'Insulated Steel Bottle 750 ml', displayedQuantity: 55, anchorTag: 'TD' },
+      { key: '8123456790', externalId: '8123456790', title: 'Gift wrapping', anchorTag: 'TD' },
+    ]);
+  });
+
   it('uses different hash suffixes across saved pages (only prefixes are matched)', () => {
     expect(readShopifyPage('products')).toContain('Polaris-IndexTable__TableRow_1a85o');
     expect(readShopifyPage('inventory')).toContain('Polaris-IndexTable__TableRow_3kq9d');
+    expect(readShopifyPage('productsLegacyLazy')).toContain('Polaris-IndexTable__TableRow_7hx2c');
   });
 });
 
@@ -45,6 +61,7 @@ describe('Shopify URLs', () => {
   it.each([
     [shopifyPages.products.url, true],
     [shopifyPages.inventory.url, true],
+    [shopifyPages.productsLegacyLazy.url, true],
     ['https://admin.shopify.com/store/onhand-demo/products/inventory?location_id=1', true],
     ['https://onhand-demo.myshopify.com/admin/products', true],
     ['https://admin.shopify.com/store/onhand-demo/products/8123456781', false],

@@ -37,6 +37,22 @@ describe('Walmart manage items (saved pages)', () => {
     ]);
   });
 
+  it('finds columns whose header also holds a sort button’s hidden words, and reads the rows a sort re-renders', () => {
+    const doc = parse('sorted');
+    const read = () => walmartAdapter.readRows(doc).map((r) => [r.key, r.externalId, r.title, r.displayedQuantity]);
+    expect(read()).toEqual([
+      ['DEMO-MUG-11OZ', '5512340001', 'Stoneware Coffee Mug, 11 oz', 9],
+      ['DEMO-CANDLE-LAV', '5512340002', 'Soy Wax Candle, Lavender', 14],
+      ['LEGACY-WM-LAMP', '5512340010', 'Brass Desk Lamp', 2],
+    ]);
+    // What the sort button does (scripts do not run here): new row elements, another order.
+    const body = doc.getElementById('items');
+    const copies = [...(body?.children ?? [])].map((row) => row.cloneNode(true) as Element).reverse();
+    body?.replaceChildren(...copies);
+    expect(read().map(([key]) => key)).toEqual(['LEGACY-WM-LAMP', 'DEMO-CANDLE-LAV', 'DEMO-MUG-11OZ']);
+    expect(walmartAdapter.readRows(doc).every((r) => copies.some((copy) => copy.contains(r.anchor)))).toBe(true);
+  });
+
   it('ignores tables without a SKU or Item ID column', () => {
     const doc = parseSavedPage('<table><thead><tr><th>Order</th><th>Inventory</th></tr></thead><tbody><tr><td>1</td><td>3</td></tr></tbody></table>');
     expect(walmartAdapter.readRows(doc)).toEqual([]);
