@@ -7,6 +7,17 @@ import { AppError } from '../errors';
 const retryableCodes = new Set(['40001', '40P01']); // serialization failure, deadlock
 const attemptsMax = 5;
 
+/**
+ * The database connection went away under a query: terminated
+ * (pg_terminate_backend, a failover: 57P01–57P03), a connection exception
+ * (class 08), or node-postgres finding the socket closed.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE'].includes(code))) return true;
+  return error instanceof Error && /connection terminated|not queryable|connection ended/i.test(error.message);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -17,13 +28,28 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function inTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
+    let committing = false;
     try {
-      return await db.transaction().execute(work);
+      return await db.transaction().execute(async (trx) => {
+        const result = await work(trx);
+        committing = true;
+        return result;
+      });
     } catch (error) {
       // Every connection busy for longer than the pool waits: overload, told
       // to the client as such (retry later), never as an internal error.
       if (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
         throw new AppError('TOO_MANY_REQUESTS', 'the server is busy; retry with the same idempotencyKey');
+      }
+      if (isConnectionLost(error)) {
+        // Lost during COMMIT: it may have committed or not, and only the
+        // client's retry with the same key finds out (it gets the first
+        // outcome). Lost before: PostgreSQL rolled it back; run it again on
+        // another connection.
+        if (committing || attempt >= attemptsMax) {
+          throw new AppError('TOO_MANY_REQUESTS', 'the database connection was lost; retry with the same idempotencyKey');
+        }
+        continue;
       }
       const code = (error as { code?: unknown }).code;
       if (typeof code !== 'string' || !retryableCodes.has(code)) throw error;
