@@ -2,6 +2,8 @@ import { benchLedger } from './ledger.bench';
 import { benchOrders } from './orders.bench';
 import { benchListings } from './listings.bench';
 import { benchOverlay } from './overlay.bench';
+import { benchImport } from './import.bench';
+import { benchExport } from './export.bench';
 
 /**
  * `pnpm bench [name…]`: benchmarks print figures and ratios against a
@@ -13,6 +15,8 @@ const benches: Record<string, (o: { seconds: number }) => Promise<string[]>> = {
   orders: benchOrders,
   listings: benchListings,
   overlay: benchOverlay,
+  import: benchImport,
+  export: benchExport,
 };
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse';
 import { CliError, exitCodes } from './client';
 
 /** A column the import needs and the header names sellers' spreadsheets use for it. */
@@ -37,32 +37,41 @@ export async function readCsv(path: string, specs: readonly ColumnSpec[]): Promi
   } catch (error) {
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`, exitCodes.usage);
   }
-  let records: { record: string[]; info: { lines: number } }[];
+  // Streamed record by record: only the wanted columns of each row are kept
+  // (a record with its parse info is several times the size of its text).
+  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true });
+  parser.end(bytes);
+  let header: string[] | undefined;
+  const columns: Record<string, string> = {};
+  const indexes: [string, number][] = [];
+  const rows: CsvRow[] = [];
   try {
-    records = parse(bytes, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) {
+        header = record;
+        const headers = header.map(normaliseHeader);
+        for (const spec of specs) {
+          const index = headers.findIndex((h) => spec.names.includes(h));
+          if (index === -1) {
+            if (spec.required) {
+              throw new CliError(`${path}: no ${spec.field} column (a header named like: ${spec.names.join(', ')}); found: ${header.join(', ')}`, exitCodes.invalidInput);
+            }
+            continue;
+          }
+          columns[spec.field] = header[index]!;
+          indexes.push([spec.field, index]);
+        }
+        continue;
+      }
+      if (!record.some((v) => v !== '')) continue;
+      rows.push({ line: info.lines, values: Object.fromEntries(indexes.map(([field, i]) => [field, record[i] ?? ''])) });
+    }
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const line = (error as { lines?: number }).lines;
     throw new CliError(`${path}${line ? ` line ${line}` : ''}: not a readable CSV: ${(error as Error).message}`, exitCodes.invalidInput);
   }
-  const [header, ...body] = records;
   if (!header) throw new CliError(`${path}: the file is empty`, exitCodes.invalidInput);
-  const headers = header.record.map(normaliseHeader);
-  const columns: Record<string, string> = {};
-  const indexes: [string, number][] = [];
-  for (const spec of specs) {
-    const index = headers.findIndex((h) => spec.names.includes(h));
-    if (index === -1) {
-      if (spec.required) {
-        throw new CliError(`${path}: no ${spec.field} column (a header named like: ${spec.names.join(', ')}); found: ${header.record.join(', ')}`, exitCodes.invalidInput);
-      }
-      continue;
-    }
-    columns[spec.field] = header.record[index]!;
-    indexes.push([spec.field, index]);
-  }
-  const rows = body
-    .filter((r) => r.record.some((v) => v !== ''))
-    .map((r) => ({ line: r.info.lines, values: Object.fromEntries(indexes.map(([field, i]) => [field, r.record[i] ?? ''])) }));
   return { digest: createHash('sha256').update(bytes).digest('hex'), rows, columns };
 }
 

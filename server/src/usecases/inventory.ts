@@ -12,8 +12,8 @@ import {
 } from '@onhand/shared';
 import { applyMovement, available, checkStockable, countsAsStockCheck, planAdjustment, planSetQuantity, type BalanceState, type Movement } from '../domain/ledger';
 import type { Rejection } from '../domain/result';
-import { balanceKeyString, balancesForSkus, lockBalances } from '../db/repositories/balances';
-import { insertMissingProducts, markCounted } from '../db/repositories/bulk-stock';
+import { balanceKeyString, balancesForSkus } from '../db/repositories/balances';
+import { insertMissingProducts, lockCountedBalances } from '../db/repositories/bulk-stock';
 import { claimKey, storeResponse } from '../db/repositories/idempotency';
 import { ledgerPage, writeMovements, type NewLedgerEntry } from '../db/repositories/ledger';
 import { claimAndLockBalance, findEntry, recordMovement, type StoredMovementResponse } from '../db/repositories/stock-movements';
@@ -136,9 +136,9 @@ const rowError = (index: number, rejection: Rejection) => badRequest(`rows.${ind
  * inventory.setQuantities: up to 500 counts at one source, load → decide →
  * write in one transaction and a fixed number of statements: claim the key,
  * load the products (creating new ones that have a title), lock the balances
- * in key order, let the domain plan each count, then write every changed
- * balance with its event and entry in one statement (writeMovements),
- * republish what changed and mark every row counted. A row that changes
+ * in key order (marking them counted), let the domain plan each count, then
+ * write every changed balance with its event and entry in one statement
+ * (writeMovements) and republish what changed. A row that changes
  * nothing writes no ledger entry; any bad row refuses the whole call.
  */
 export async function setQuantities(scope: TenantScope, input: SetQuantitiesInput): Promise<SetQuantitiesOutput> {
@@ -177,7 +177,8 @@ export async function setQuantities(scope: TenantScope, input: SetQuantitiesInpu
       if (!stockable.ok) throw rowError(indexOf.get(product.sku) ?? 0, stockable);
     }
 
-    const locked = await lockBalances(trx, tenantId, skus.map((sku) => ({ sourceId, sku })));
+    // Every row is a count, changed or not: the lock records when it was counted.
+    const locked = await lockCountedBalances(trx, tenantId, sourceId, skus);
     const touched: { sourceId: string; sku: string; onHand: number; committed: number }[] = [];
     const entries: NewLedgerEntry[] = [];
     const deltas = input.rows.map((row, index) => {
@@ -193,7 +194,6 @@ export async function setQuantities(scope: TenantScope, input: SetQuantitiesInpu
     });
     const written = await writeMovements(trx, tenantId, touched, entries);
     if (touched.length > 0) await republish(trx, tenantId, { skus: touched.map((t) => t.sku) });
-    await markCounted(trx, tenantId, sourceId, skus);
 
     const entryIdOf = new Map(written.map((entry) => [entry.sku, entry.id]));
     const output: SetQuantitiesOutput = {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../database';
+import { balanceKeyString, compareBalanceKeys, type BalanceRow } from './balances';
 
 /**
  * Statements of a many-row stock count (inventory.setQuantities), one per
@@ -24,13 +25,25 @@ export async function insertMissingProducts(db: DbOrTrx, tenantId: string, produ
 }
 
 /**
- * Records that these (locked) balances were counted now, changed or not:
- * "not counted for N days" (negatives.explain) reads it.
+ * Creates missing balance rows at one source and locks all of them, in key
+ * order (the order every use-case locks in), recording that they were
+ * counted now, changed or not ("not counted for N days" in
+ * negatives.explain reads it) — one statement: `on conflict do update` takes
+ * the row lock of an existing row and returns its current quantities.
  */
-export async function markCounted(db: DbOrTrx, tenantId: string, sourceId: string, skus: readonly string[]): Promise<void> {
-  if (skus.length === 0) return;
-  await sql`
-    update balances set last_counted_at = now()
-    where tenant_id = ${tenantId} and source_id = ${sourceId} and sku in (${sql.join(skus)})
-  `.execute(db);
+export async function lockCountedBalances(db: DbOrTrx, tenantId: string, sourceId: string, skus: readonly string[]): Promise<Map<string, BalanceRow>> {
+  const ordered = [...new Set(skus)].sort((a, b) => compareBalanceKeys({ sourceId, sku: a }, { sourceId, sku: b }));
+  const locked = new Map<string, BalanceRow>();
+  if (ordered.length === 0) return locked;
+  const rows = await db
+    .insertInto('balances')
+    .values(ordered.map((sku) => ({ tenant_id: tenantId, source_id: sourceId, sku, on_hand: 0, committed: 0, last_counted_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'source_id', 'sku']).doUpdateSet({ last_counted_at: sql<Date>`now()` }))
+    .returning(['source_id', 'sku', 'on_hand', 'committed', 'last_counted_at'])
+    .execute();
+  for (const r of rows) {
+    const key = { sourceId: r.source_id, sku: r.sku };
+    locked.set(balanceKeyString(key), { ...key, onHand: Number(r.on_hand), committed: Number(r.committed), lastCountedAt: r.last_counted_at });
+  }
+  return locked;
 }
