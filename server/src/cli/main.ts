@@ -158,8 +158,9 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
 Headers are matched loosely (case, spaces and punctuation ignored):
   inventory: sku | seller sku | item sku | master sku; quantity | qty | on hand | available; optional title (creates unknown products)
   listings:  sku | master sku; seller sku | channel sku | item sku; asin | item id | listing id; fulfilled by (MFN/AFN); status
-A BOM, quoted fields and CRLF line ends are fine. Re-running the same file writes nothing new:
-each row's idempotency key comes from the file's content and the row's line.
+A BOM, quoted fields and CRLF line ends are fine. Inventory rows go 500 per call, one
+transaction each; a row whose count changes nothing writes no ledger entry. Re-running the
+same file writes nothing new: each call's key comes from the file's content and its lines.
 Uses a seller token. Exits 3 when rows are bad (they are listed with their line numbers).`,
     )
     .action(
