@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDatabase } from '../src/testing';
+import { platformScope, withScope, type TestDatabase } from '../src/testing';
 import { createSeller, databaseKinds, freshDatabase, type SellerFixture } from './support/harness';
 import { order, sellerWithChannel } from './support/orders';
 
@@ -175,5 +175,41 @@ describe.each(databaseKinds)('orders.list by SKU on %s', (kind) => {
   it('refuses a SKU that cannot be one, naming the field', async () => {
     await expect(seller.api.orders.list({ sku: ' padded ' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('sku') });
     await expect(seller.api.orders.list({ sku: 'x'.repeat(256) })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('sku') });
+  });
+});
+
+describe.each(databaseKinds)('search.catalog ranking on %s', (kind) => {
+  let db: TestDatabase;
+  let seller: SellerFixture;
+
+  beforeAll(async () => {
+    db = await freshDatabase(kind);
+    seller = await createSeller(db, 'Ranking');
+    const { channelId } = await sellerWithChannel(seller, { sourceIds: [seller.sources.MF], skus: ['CUP-1', 'CUP-10', 'CUP-2', 'XCUP-1', 'TEACUP'] });
+    await seller.api.products.upsert({ sku: 'HOLDER-9', title: 'Cup holder, oak', idempotencyKey: 'p-holder' });
+    // A listing whose channel SKU starts like the query although its product's SKU does not.
+    await seller.api.listings.upsert({ channelId, sku: 'HOLDER-9', channelSku: 'CUP-HOLDER', fulfilledBy: 'merchant', status: 'tracked', idempotencyKey: 'l-holder' });
+  });
+  afterAll(async () => db?.close());
+
+  const skus = async (query: string, limit?: number) =>
+    (await seller.api.search.catalog(limit === undefined ? { query } : { query, limit })).results.map((r) => `${r.sku}:${r.matchedOn}`);
+
+  it('lists SKU prefixes, then identifier prefixes, title prefixes, then substrings, each by the matched text, case-insensitively', async () => {
+    expect(await skus('cUp')).toEqual(['CUP-1:sku', 'CUP-10:sku', 'CUP-2:sku', 'HOLDER-9:listing', 'TEACUP:sku', 'XCUP-1:sku']);
+    expect(await skus('cup', 2)).toEqual(['CUP-1:sku', 'CUP-10:sku']);
+    expect(await skus('cup h')).toEqual(['HOLDER-9:title']);
+    expect(await skus('oak')).toEqual(['HOLDER-9:title']); // a word inside a title
+  });
+
+  it('answers a whole SKU or identifier with its prefixes only, not with everything containing it', async () => {
+    expect(await skus('CUP-1')).toEqual(['CUP-1:sku', 'CUP-10:sku']); // not XCUP-1
+    expect(await skus('item-cup-1')).toEqual(['CUP-1:listing', 'CUP-10:listing']);
+    expect(await skus('UP-1')).toEqual(['CUP-1:sku', 'CUP-10:sku', 'XCUP-1:sku']); // no prefix: substrings
+  });
+
+  it('finds nothing for a connection that names no tenant, though the search reads as the tables\' owner', async () => {
+    const rows = await withScope(platformScope, () => sql`select * from catalog_search_matches('cup', 20)`.execute(db.db));
+    expect(rows.rows).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { benchLedger } from './ledger.bench';
 import { benchOrders } from './orders.bench';
 import { benchListings } from './listings.bench';
 import { benchOverlay } from './overlay.bench';
+import { benchPopup } from './popup.bench';
 import { benchImport } from './import.bench';
 import { benchExport } from './export.bench';
 
@@ -15,6 +16,7 @@ const benches: Record<string, (o: { seconds: number }) => Promise<string[]>> = {
   orders: benchOrders,
   listings: benchListings,
   overlay: benchOverlay,
+  popup: benchPopup,
   import: benchImport,
   export: benchExport,
 };

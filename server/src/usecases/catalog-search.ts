@@ -18,7 +18,6 @@ import { findProducts } from '../db/repositories/products';
 import { listSources } from '../db/repositories/sources';
 import type { TenantScope } from './context';
 import { inventoryBySkus } from './inventory';
-import { lookupListings } from './listings';
 import { explainNegativeBalance, listNegatives } from './negatives';
 import { inTransaction } from './transaction';
 
@@ -31,52 +30,30 @@ const attentionListMax = 200;
 type MatchedOn = CatalogResult['matchedOn'];
 type Match = { sku: string; rank: number; key: string; matched_on: MatchedOn };
 
-/** A LIKE pattern that matches `query` literally (the default escape character is a backslash). */
-const likeLiteral = (query: string) => query.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * The best `limit` matches in rank order — 0: SKU prefix, 1: listing
  * identifier prefix (channel SKU, ASIN, item id), 2: title prefix, 3:
  * substring anywhere — then by the matched text. Case-folded throughout.
  *
- * Scale (100,000 SKUs and more): each prefix tier is a range scan of a
- * `lower(x) collate "C"` b-tree (migration 0007) that stops after `limit`
- * rows. Substring matches are only looked for when the prefixes found too
- * few (typing a SKU or an ASIN never needs them), through trigram indexes
- * where pg_trgm is installed.
+ * Scale (100,000 SKUs and more): the database function (migration 0007)
+ * reads each prefix tier as a range of a `lower(x) collate "C"` b-tree that
+ * stops after `limit` rows, and looks for substrings (trigram indexes where
+ * pg_trgm is installed) only when the prefixes found too few and the query
+ * is not a whole SKU or identifier. It answers prefix rows first, then
+ * substring rows, a SKU possibly in both: the first one counts. It runs as
+ * the tables' owner so row-level security does not keep its indexes from
+ * being used, and reads only the tenant of the connection.
  */
 async function findMatches(scope: TenantScope, query: string, limit: number): Promise<Match[]> {
-  const { db, tenantId } = scope;
-  const prefix = sql`lower(${likeLiteral(query)}) || '%'`;
-  const prefixTier = (table: 'products' | 'listings', column: 'sku' | 'title' | 'channel_sku' | 'external_id', rank: number, on: MatchedOn) => {
-    const folded = sql`(lower(${sql.ref(column)}) collate "C")`;
-    const listed = table === 'listings' ? sql`and sku is not null and ${sql.ref(column)} is not null` : sql``;
-    return sql`(select sku, ${rank}::int as rank, ${folded} as key, ${on}::text as matched_on from ${sql.table(table)}
-      where tenant_id = ${tenantId} ${listed} and ${folded} like ${prefix} order by ${folded} limit ${limit})`;
-  };
-  const best = (hits: ReturnType<typeof sql>) => sql<Match>`
-    select sku, rank, key, matched_on from (
-      select distinct on (sku) sku, rank, key, matched_on from (${hits}) hits
-      -- one row per SKU: its best rank; a SKU matched by its own text before one matched through a listing
-      order by sku, rank, key, matched_on = 'listing'
-    ) best
-    order by rank, key, sku limit ${limit}`;
-  const prefixes = await best(sql`
-    ${prefixTier('products', 'sku', 0, 'sku')} union all
-    ${prefixTier('listings', 'channel_sku', 1, 'listing')} union all
-    ${prefixTier('listings', 'external_id', 1, 'listing')} union all
-    ${prefixTier('products', 'title', 2, 'title')}`).execute(db);
-  if (prefixes.rows.length >= limit) return prefixes.rows;
-
-  const anywhere = sql`'%' || lower(${likeLiteral(query)}) || '%'`;
-  const substrings = await best(sql`
-    (select sku, 3 as rank, (lower(sku) collate "C") as key, case when lower(sku) like ${anywhere} then 'sku' else 'title' end as matched_on from products
-      where tenant_id = ${tenantId} and (lower(sku) like ${anywhere} or lower(title) like ${anywhere}) order by 3 limit ${limit})
-    union all
-    (select sku, 3, (lower(sku) collate "C"), 'listing' from listings
-      where tenant_id = ${tenantId} and sku is not null and (lower(channel_sku) like ${anywhere} or lower(external_id) like ${anywhere}) order by 3 limit ${limit})`).execute(db);
-  const seen = new Set(prefixes.rows.map((m) => m.sku));
-  return [...prefixes.rows, ...substrings.rows.filter((m) => !seen.has(m.sku))].slice(0, limit);
+  const rows = await sql<Match>`select sku, rank, key, matched_on from catalog_search_matches(${query}, ${limit})`.execute(scope.db);
+  const seen = new Set<string>();
+  const matches: Match[] = [];
+  for (const row of rows.rows) {
+    if (seen.has(row.sku)) continue;
+    seen.add(row.sku);
+    matches.push(row);
+  }
+  return matches.slice(0, limit);
 }
 
 /**
@@ -93,43 +70,22 @@ export async function searchCatalog(scope: TenantScope, input: SearchCatalogInpu
   if (found.length === 0) return { results: [] };
   const skus = found.map((m) => m.sku);
 
+  // What a listing publishes is what onhand last recorded for it (`listing_pushes.desired`, written in
+  // the same transaction as every change that moves it, and checked by admin.reconcile): no recomputing here.
   const [{ items }, listingRows, channels] = await Promise.all([
     inventoryBySkus(scope, skus),
-    db
-      .selectFrom('listings as l')
-      .leftJoin('listing_pushes as p', (j) => j.onRef('p.tenant_id', '=', 'l.tenant_id').onRef('p.listing_id', '=', 'l.id'))
-      .select(['l.id', 'l.channel_id', 'l.sku', 'l.channel_sku', 'l.external_id', 'l.status', 'l.fulfilled_by', 'p.last_error'])
-      .where('l.tenant_id', '=', tenantId)
-      .where('l.sku', 'in', skus)
-      .orderBy('l.channel_id')
-      .orderBy('l.id')
-      .execute(),
+    sql<ListingRow>`
+      select l.id, l.channel_id, l.sku, l.channel_sku, l.external_id, l.status, l.fulfilled_by,
+        p.state, p.desired, p.pushed, p.acknowledged_at, p.last_error,
+        case when l.status = 'tracked' and ${stillDrifting} then d.displayed_quantity end as page_shows
+      from listings l
+      left join listing_pushes p on p.tenant_id = l.tenant_id and p.listing_id = l.id
+      left join listing_drift d on d.tenant_id = l.tenant_id and d.listing_id = l.id
+      where l.tenant_id = ${tenantId} and l.sku = any(${skus}::text[])
+      order by l.channel_id, l.id`.execute(db),
     listChannels(db, tenantId),
   ]);
   const channelOf = new Map(channels.map((c) => [c.channelId, c]));
-
-  // Published quantity and push state: the same rules a portal page gets, one batched lookup per channel.
-  const lookedUp = new Map<string, Awaited<ReturnType<typeof lookupListings>>['rows'][number]>();
-  const byChannel = new Map<string, typeof listingRows>();
-  for (const l of listingRows) {
-    if (l.channel_sku === null && l.external_id === null) continue;
-    byChannel.set(l.channel_id, [...(byChannel.get(l.channel_id) ?? []), l]);
-  }
-  const listingIds = listingRows.map((l) => l.id);
-  const [driftRows] = await Promise.all([
-    listingIds.length === 0
-      ? { rows: [] }
-      : sql<{ listing_id: string; displayed_quantity: number }>`select d.listing_id, d.displayed_quantity ${driftingListings(tenantId)} and d.listing_id = any(${listingIds}::text[])`.execute(db),
-    ...[...byChannel].map(async ([channelId, rows]) => {
-      const answer = await lookupListings(scope, {
-        channelId,
-        rows: rows.map((l) => ({ key: l.id, ...(l.channel_sku !== null ? { channelSku: l.channel_sku } : { externalId: l.external_id! }) })),
-      });
-      for (const row of answer.rows) lookedUp.set(row.key, row);
-    }),
-  ]);
-  const pageShows = new Map(driftRows.rows.map((d) => [d.listing_id, d.displayed_quantity]));
-
   const itemOf = new Map(items.map((i) => [i.sku, i]));
   const results: CatalogResult[] = [];
   for (const match of found) {
@@ -139,10 +95,9 @@ export async function searchCatalog(scope: TenantScope, input: SearchCatalogInpu
       .filter((s) => s.available < 0)
       .map((s) => ({ code: 'NEGATIVE' as const, sourceId: s.sourceId, message: `${s.sourceName} is at ${s.available}` }));
     const listings: SearchListing[] = [];
-    for (const l of listingRows.filter((r) => r.sku === match.sku)) {
+    for (const l of listingRows.rows.filter((r) => r.sku === match.sku)) {
       const channel = channelOf.get(l.channel_id);
       if (!channel) continue;
-      const row = lookedUp.get(l.id);
       const listing: SearchListing = {
         listingId: l.id,
         channelId: l.channel_id,
@@ -153,18 +108,20 @@ export async function searchCatalog(scope: TenantScope, input: SearchCatalogInpu
         channelSku: l.channel_sku,
         externalId: l.external_id,
       };
-      if (row?.publishedQuantity !== undefined) listing.publishedQuantity = row.publishedQuantity;
-      if (row?.push) listing.push = row.push;
+      const published = l.status === 'tracked' && l.fulfilled_by === 'merchant' && l.state !== null && l.desired !== null;
+      if (published) {
+        listing.publishedQuantity = l.desired!;
+        listing.push = { state: l.state!, desired: l.desired!, pushed: l.pushed, acknowledgedAt: l.acknowledged_at ? new Date(l.acknowledged_at).toISOString() : null };
+      }
       listings.push(listing);
       if (l.status === 'untracked') {
         warnings.push({ code: 'UNTRACKED', listingId: l.id, message: `${channel.name}: this listing is not managed by onhand` });
       }
-      const shown = pageShows.get(l.id);
-      if (shown !== undefined) {
-        warnings.push({ code: 'DRIFT', listingId: l.id, message: `${channel.name}: the page shows ${shown}, onhand publishes ${row?.publishedQuantity ?? '—'}` });
+      if (l.page_shows !== null) {
+        warnings.push({ code: 'DRIFT', listingId: l.id, message: `${channel.name}: the page shows ${l.page_shows}, onhand publishes ${l.desired ?? '—'}` });
       }
-      if (row?.push?.state === 'failed') {
-        warnings.push({ code: 'PUSH_FAILED', listingId: l.id, message: `${channel.name}: publishing ${row.push.desired} failed${l.last_error ? ` (${l.last_error})` : ''}` });
+      if (published && l.state === 'failed') {
+        warnings.push({ code: 'PUSH_FAILED', listingId: l.id, message: `${channel.name}: publishing ${l.desired} failed${l.last_error ? ` (${l.last_error})` : ''}` });
       }
     }
     results.push({ sku: item.sku, title: item.title, isBundle: item.isBundle, matchedOn: match.matched_on, sources: item.sources, totalAvailable: item.totalAvailable, listings, warnings });
@@ -261,6 +218,25 @@ export async function searchAttention(scope: TenantScope): Promise<SearchAttenti
   };
 }
 
+/** A recorded sighting `d` of listing `l` (with its push `p`) that still drifts. */
+const stillDrifting = sql<boolean>`(d.displayed_quantity <> coalesce(p.desired, d.published_quantity) and (p.acknowledged_at is null or p.acknowledged_at <= d.seen_at))`;
+
+type ListingRow = {
+  id: string;
+  channel_id: string;
+  sku: string;
+  channel_sku: string | null;
+  external_id: string | null;
+  status: 'tracked' | 'untracked';
+  fulfilled_by: 'merchant' | 'marketplace';
+  state: 'pending' | 'pushed' | 'acknowledged' | 'failed' | null;
+  desired: number | null;
+  pushed: number | null;
+  acknowledged_at: Date | string | null;
+  last_error: string | null;
+  page_shows: number | null;
+};
+
 type DriftRow = {
   listing_id: string;
   channel_id: string;
@@ -282,9 +258,7 @@ const driftingListings = (tenantId: string) => sql`
   from listing_drift d
   join listings l on l.tenant_id = d.tenant_id and l.id = d.listing_id and l.status = 'tracked'
   left join listing_pushes p on p.tenant_id = d.tenant_id and p.listing_id = d.listing_id
-  where d.tenant_id = ${tenantId}
-    and d.displayed_quantity <> coalesce(p.desired, d.published_quantity)
-    and (p.acknowledged_at is null or p.acknowledged_at <= d.seen_at)`;
+  where d.tenant_id = ${tenantId} and ${stillDrifting}`;
 
 /**
  * Remembers, from a portal page's lookup, which tracked listings the page

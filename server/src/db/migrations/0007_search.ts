@@ -5,8 +5,8 @@ import { sql, type Kysely } from 'kysely';
 // counts, and the listings portal pages show drifting.
 //
 // Search compares case-folded text. The b-trees are on `lower(x) collate "C"`:
-// byte order lets one index serve both `like 'q%'` (a range) and the order
-// the results are listed in, whatever the database's locale.
+// byte order lets one index serve both a prefix (a range) and the order the
+// results are listed in, whatever the database's locale.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index products_search_sku on products (tenant_id, (lower(sku) collate "C"))`.execute(db);
   await sql`create index products_search_title on products (tenant_id, (lower(title) collate "C"))`.execute(db);
@@ -31,6 +31,87 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql`create index listings_trgm_channel_sku on listings using gin (lower(channel_sku) gin_trgm_ops) where sku is not null`.execute(db);
     await sql`create index listings_trgm_external_id on listings using gin (lower(external_id) gin_trgm_ops) where sku is not null`.execute(db);
   }
+
+  // Row-level security (0006) evaluates a query's own conditions after the
+  // policy, and lets an index evaluate only leakproof ones: `lower()` and
+  // LIKE are not, so under the policy every search read all of the tenant's
+  // rows (~1 s at 100,000 SKUs). The search therefore runs in this function,
+  // as the tables' owner (to whom the policy does not apply), and keeps to
+  // the caller's tenant itself, from the same setting the policy reads: no
+  // tenant set, no rows.
+  await sql`
+    create function catalog_search_matches(query text, max_results integer)
+    returns table (sku text, rank integer, key text, matched_on text)
+    language plpgsql stable security definer
+    set search_path = pg_catalog, public
+    as $fn$
+    #variable_conflict use_column
+    declare
+      tenant text := current_setting('onhand.tenant_id', true);
+      low text := lower(query);
+      -- Everything starting with low sorts (byte order) between low and low + the last code point.
+      high text := lower(query) || chr(1114111);
+      anywhere text := '%' || replace(replace(replace(lower(query), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%';
+      found integer;
+    begin
+      if coalesce(tenant, '') = '' or query = '' or max_results < 1 then
+        return;
+      end if;
+      -- Ranks: 0 SKU prefix, 1 listing identifier prefix, 2 title prefix, 3 substring anywhere.
+      return query
+        select b.sku, b.rank, b.key, b.matched_on from (
+          select distinct on (h.sku) h.sku, h.rank, h.key, h.matched_on from (
+            (select p.sku, 0, lower(p.sku) collate "C", 'sku' from products p
+              where p.tenant_id = tenant and lower(p.sku) collate "C" >= low and lower(p.sku) collate "C" < high order by 3 limit max_results)
+            union all
+            (select l.sku, 1, lower(l.channel_sku) collate "C", 'listing' from listings l
+              where l.tenant_id = tenant and l.sku is not null and l.channel_sku is not null
+                and lower(l.channel_sku) collate "C" >= low and lower(l.channel_sku) collate "C" < high order by 3 limit max_results)
+            union all
+            (select l.sku, 1, lower(l.external_id) collate "C", 'listing' from listings l
+              where l.tenant_id = tenant and l.sku is not null and l.external_id is not null
+                and lower(l.external_id) collate "C" >= low and lower(l.external_id) collate "C" < high order by 3 limit max_results)
+            union all
+            (select p.sku, 2, lower(p.title) collate "C", 'title' from products p
+              where p.tenant_id = tenant and lower(p.title) collate "C" >= low and lower(p.title) collate "C" < high order by 3 limit max_results)
+          ) h (sku, rank, key, matched_on)
+          -- One row per SKU, its best; a SKU matched by its own text before one matched through a listing.
+          order by h.sku, h.rank, h.key, h.matched_on = 'listing'
+        ) b
+        order by b.rank, b.key, b.sku
+        limit max_results;
+      get diagnostics found = row_count;
+      -- Prefixes filled the list, or the query is a whole SKU or identifier (typed or pasted): no substrings.
+      if found >= max_results
+        or exists (select from products p where p.tenant_id = tenant and lower(p.sku) collate "C" = low)
+        or exists (select from listings l where l.tenant_id = tenant and l.sku is not null and l.channel_sku is not null and lower(l.channel_sku) collate "C" = low)
+        or exists (select from listings l where l.tenant_id = tenant and l.sku is not null and l.external_id is not null and lower(l.external_id) collate "C" = low) then
+        return;
+      end if;
+      return query
+        select b.sku, b.rank, b.key, b.matched_on from (
+          select distinct on (h.sku) h.sku, h.rank, h.key, h.matched_on from (
+            (select p.sku, 3, lower(p.sku) collate "C", case when lower(p.sku) like anywhere then 'sku' else 'title' end from products p
+              where p.tenant_id = tenant and (lower(p.sku) like anywhere or lower(p.title) like anywhere) order by 3 limit max_results)
+            union all
+            (select l.sku, 3, lower(l.sku) collate "C", 'listing' from listings l
+              where l.tenant_id = tenant and l.sku is not null and (lower(l.channel_sku) like anywhere or lower(l.external_id) like anywhere)
+              order by 3 limit max_results)
+          ) h (sku, rank, key, matched_on)
+          order by h.sku, h.rank, h.key, h.matched_on = 'listing'
+        ) b
+        order by b.key, b.sku
+        limit max_results;
+    end
+    $fn$`.execute(db);
+  await sql`revoke all on function catalog_search_matches(text, integer) from public`.execute(db);
+  await sql`
+    do $$
+    begin
+      if exists (select from pg_roles where rolname = 'onhand_app') then
+        grant execute on function catalog_search_matches(text, integer) to onhand_app;
+      end if;
+    end $$`.execute(db);
 
   // A SKU's open orders (orders.list with `sku`).
   await sql`create index order_lines_by_sku on order_lines (tenant_id, sku, order_id) where sku is not null`.execute(db);
@@ -71,6 +152,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('listing_drift').execute();
+  await sql`drop function catalog_search_matches(text, integer)`.execute(db);
   for (const index of ['order_lines_by_sku', 'listings_untracked', 'listing_pushes_failed']) {
     await sql`drop index ${sql.id(index)}`.execute(db);
   }
