@@ -54,7 +54,7 @@ function OrderLineItem({ ask, order, line, channelName, sourceName, onDone }: { 
       </p>
       {line.trace.length > 0 && (
         <details data-part="trace">
-          <summary>Why not another source?</summary>
+          <summary>Routing trace: each source it passed over</summary>
           <ul>
             {line.trace.map((t, i) => (
               <li key={i} data-source={sourceName(t.sourceId)} data-skipped={t.skipped}>
