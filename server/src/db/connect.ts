@@ -6,6 +6,7 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Db } from './database';
 import { ScopedDialect, noScope, type DbScope } from './scope';
+import { isConnectionLost } from './connection-lost';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -62,7 +63,7 @@ function openPostgres(databaseUrl: string, poolSize: number, defaultScope: DbSco
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
-  if (process.env.ONHAND_PREPARED_STATEMENTS !== 'off') pool.on('connect', preparePerConnection);
+  pool.on('connect', (client) => wrapQueries(client, { prepare: process.env.ONHAND_PREPARED_STATEMENTS !== 'off' }));
   // Nor a checked-out one between two queries (pg_terminate_backend, a
   // failover): pg emits 'error' on the client, unhandled it kills the
   // process; handled, the next query fails and the transaction is retried.
@@ -77,26 +78,38 @@ function openPostgres(databaseUrl: string, poolSize: number, defaultScope: DbSco
 const preparedPerConnectionMax = 1000;
 
 /**
- * Every parameterised statement becomes a named prepared statement on its
- * connection: PostgreSQL parses and plans the hot paths' CTEs once per
- * connection instead of on every call (a sizeable share of the database's
- * CPU per order). Names are a hash of the text, so the same statement reuses
- * its plan; statements of a size-dependent shape (IN lists) stop being
- * prepared once a connection holds `preparedPerConnectionMax` of them.
+ * What every pooled connection's queries go through (Kysely calls
+ * `query(text, values)`):
+ * - `prepare`: every parameterised statement becomes a named prepared
+ *   statement on its connection: PostgreSQL parses and plans the hot paths'
+ *   CTEs once per connection instead of on every call (a sizeable share of
+ *   the database's CPU per order). Names are a hash of the text, so the same
+ *   statement reuses its plan; statements of a size-dependent shape (IN
+ *   lists) stop being prepared once a connection holds
+ *   `preparedPerConnectionMax` of them.
+ * - A connection found lost under a query is ended at once, so the pool
+ *   drops it on release instead of handing the dead connection to the retry.
  */
-function preparePerConnection(client: pg.PoolClient): void {
+function wrapQueries(client: pg.PoolClient, options: { prepare: boolean }): void {
   const prepared = new Set<string>();
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const dropIfLost = (error: unknown) => {
+    if (isConnectionLost(error)) client.end().catch(() => {});
+    throw error;
+  };
   (client as { query: unknown }).query = (...args: unknown[]) => {
     const [text, values] = args;
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && args.length === 2) {
+    if (typeof text !== 'string' || !Array.isArray(values) || args.length !== 2) return query(...args);
+    let config: unknown = text;
+    if (options.prepare && values.length > 0) {
       const name = `onhand_${createHash('sha1').update(text).digest('base64url')}`;
       if (prepared.has(name) || prepared.size < preparedPerConnectionMax) {
         prepared.add(name);
-        return query({ name, text, values });
+        config = { name, text, values };
       }
     }
-    return query(...args);
+    const pending = (config === text ? query(text, values) : query(config)) as Promise<unknown>;
+    return pending.catch(dropIfLost);
   };
 }
 

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { TRPCError } from '@trpc/server';
+import { GracefulClose } from './graceful-close';
 import type { Logger } from 'pino';
 import { openDatabase, type DatabaseKind } from '../db/connect';
 import type { Db } from '../db/database';
@@ -95,6 +97,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       createContext: ({ req, info }) => {
         // Checked before any call runs or touches the database: too many
         // calls in one request, or a token over its rate, is refused here.
+        if (graceful.closing) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the server is shutting down; retry (with the same idempotencyKey)' });
         limits.checkBatch(info.calls.length);
         // EventSource cannot send headers: subscriptions may pass the token as a connection parameter.
         const bearerToken = bearerTokenOf(req) ?? tokenParam(info.connectionParams);
@@ -114,7 +117,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       },
       // Every refusal for being busy or over a rate says when to come back.
       responseMeta: ({ errors }) => {
-        const retryAfterSeconds = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error) ?? 0));
+        const retryAfterSeconds = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error) ?? (error.code === 'SERVICE_UNAVAILABLE' ? 1 : 0)));
         return retryAfterSeconds > 0 ? { headers: { 'retry-after': String(retryAfterSeconds) } } : {};
       },
       onError: ({ error, path }) => {
@@ -126,7 +129,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     // by its secret) and the admin routes (checked by their token) are the
     // platform's.
     const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => withScope(noScope, () => handleRequest(req, res)));
+    const graceful = new GracefulClose(server, (req) => req.url?.startsWith('/trpc/changes.subscribe') ?? false);
     const handleRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      graceful.track(req, res);
+      if (graceful.closing && !req.url?.startsWith('/trpc/')) {
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(JSON.stringify({ error: 'the server is shutting down; retry' }));
+        return;
+      }
       const started = process.hrtime.bigint();
       res.once('finish', () => httpMetrics.record(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
       if (req.url?.startsWith('/trpc/')) {
@@ -175,15 +184,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       feed,
       close: () =>
         (closing ??= (async () => {
-          // Stop accepting, let in-flight requests finish, then close the database.
-          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-          server.closeIdleConnections();
+          // In-flight requests are answered (each closing its connection),
+          // later ones declined, live streams cut (graceful-close.ts); then
+          // background work stops and the database closes.
+          await graceful.close();
           await drainer.stop();
           await feed.stop();
-          // Open SSE streams never end by themselves: cut them after in-flight requests had their chance.
-          const cut = setTimeout(() => server.closeAllConnections(), 2000);
-          await closed;
-          clearTimeout(cut);
           await database.close();
           removeTemporaryDir();
         })()),

@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import { isPoolExhausted, requestBodyProblem, retryAfterSecondsOf } from '../http/request-limits';
 import type { authenticate } from '../usecases/admin';
 import { authenticateCached, forgetTokens } from '../usecases/token-cache';
+import { isConnectionLost } from '../usecases/transaction';
 import type { TenantScope } from '../usecases/context';
 import type { ChangeFeed } from '../live/change-feed';
 
@@ -83,13 +84,19 @@ export const createCallerFactory = t.createCallerFactory;
  * validation failures into a message that names each failing field (for
  * in-process callers too, not only in the HTTP error shape).
  */
-const appErrors = t.middleware(async ({ next }) => {
-  const result = await next();
+const appErrors = t.middleware(async ({ next, type }) => {
+  let result = await next();
+  // A read whose database connection was cut wrote nothing: it runs once
+  // more, on another connection. (Writes retry inside their transaction.)
+  if (!result.ok && type === 'query' && isConnectionLost(result.error.cause)) result = await next();
   if (result.ok) return result;
   const cause = result.error.cause;
   if (cause instanceof AppError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
   // No free database connection (outside a use-case's transaction too, e.g. the token lookup): overload, not a bug.
   if (isPoolExhausted(cause)) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'the server is busy; retry later', cause });
+  // Cut again, or a write's token lookup cut: nothing was written, the
+  // client's next try gets another connection.
+  if (isConnectionLost(cause)) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'the database connection was lost; retry', cause });
   const fields = result.error.code === 'BAD_REQUEST' ? fieldProblems(cause) : undefined;
   if (fields) throw new TRPCError({ code: 'BAD_REQUEST', message: fields.map((f) => `${f.path}: ${f.message}`).join('; '), cause });
   return result;
@@ -105,7 +112,11 @@ export const publicProcedure = t.procedure.use(appErrors).use(({ next }) => with
 const authenticated = publicProcedure.use(async ({ ctx, next }) => {
   if (!ctx.bearerToken) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <token>)' });
   ctx.authentication ??= authenticateCached(ctx.db, ctx.bearerToken);
-  const token = await ctx.authentication;
+  const token = await ctx.authentication.catch((error: unknown) => {
+    // A failed lookup (a lost connection) is not remembered for a retry.
+    ctx.authentication = undefined;
+    throw error;
+  });
   if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the token is not valid (unknown, revoked, or its tenant is suspended)' });
   // Every call counts against its tenant, whichever of the tenant's tokens sent it.
   if (token.tenantId) ctx.rateLimits?.admitTenant(token.tenantId);

@@ -3,20 +3,12 @@ import type { Transaction } from 'kysely';
 import type { Database, Db } from '../db/database';
 import { claimKey, storeResponse } from '../db/repositories/idempotency';
 import { AppError } from '../errors';
+import { isConnectionLost } from '../db/connection-lost';
 
 const retryableCodes = new Set(['40001', '40P01']); // serialization failure, deadlock
 const attemptsMax = 5;
 
-/**
- * The database connection went away under a query: terminated
- * (pg_terminate_backend, a failover: 57P01–57P03), a connection exception
- * (class 08), or node-postgres finding the socket closed.
- */
-export function isConnectionLost(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE'].includes(code))) return true;
-  return error instanceof Error && /connection terminated|not queryable|connection ended/i.test(error.message);
-}
+export { isConnectionLost } from '../db/connection-lost';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
