@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createPostgresDatabase } from '@onhand/server/testing';
@@ -106,11 +107,12 @@ function queries(count: number): Record<string, string[]> {
   };
 }
 
-async function searchLatencies(seller: ReturnType<typeof apiClient>, byKind: Record<string, string[]>, rounds: number) {
+async function searchLatencies(seller: ReturnType<typeof apiClient>, byKind: Record<string, string[]>, seconds: number) {
   const all: number[] = [];
   const perKind: Record<string, number[]> = {};
   for (const list of Object.values(byKind)) for (const query of list) await seller.search.catalog.query({ query }); // warm
-  for (let r = 0; r < rounds; r += 1) {
+  const until = performance.now() + seconds * 1000;
+  for (let r = 0; r < 5 || performance.now() < until; r += 1) {
     for (const [kind, list] of Object.entries(byKind)) {
       for (const query of list) {
         const started = performance.now();
@@ -123,6 +125,28 @@ async function searchLatencies(seller: ReturnType<typeof apiClient>, byKind: Rec
   }
   for (const list of Object.values(perKind)) list.sort((a, b) => a - b);
   return { all: all.sort((a, b) => a - b), perKind };
+}
+
+/**
+ * The part of a search that grows with the catalogue: the match itself
+ * (`catalog_search_matches`), as the server runs it (application role,
+ * the tenant's setting), timed from a plain connection.
+ */
+async function matchLatencies(client: pg.Client, tenantId: string, byKind: Record<string, string[]>, rounds: number): Promise<number[]> {
+  await client.query("select set_config('role', 'onhand_app', false), set_config('onhand.tenant_id', $1, false)", [tenantId]);
+  const samples: number[] = [];
+  try {
+    for (let r = 0; r < rounds; r += 1) {
+      for (const query of Object.values(byKind).flat()) {
+        const started = performance.now();
+        await client.query('select * from catalog_search_matches($1, 20)', [query]);
+        if (r > 0) samples.push(performance.now() - started);
+      }
+    }
+  } finally {
+    await client.query("select set_config('role', 'none', false), set_config('onhand.tenant_id', '', false)");
+  }
+  return samples.sort((a, b) => a - b);
 }
 
 async function attentionLatencies(seller: ReturnType<typeof apiClient>, rounds: number): Promise<number[]> {
@@ -232,11 +256,12 @@ export async function benchPopup(options: { seconds: number }): Promise<string[]
     await client.query('analyze');
 
     // search.catalog and search.attention through HTTP: the server's side of a keystroke.
-    const rounds = Math.max(3, Math.round(options.seconds / 2));
-    const bigSearch = await searchLatencies(big.seller, queries(bigCatalogue), rounds);
-    const smallSearch = await searchLatencies(small.seller, queries(smallCatalogue), rounds);
-    const bigAttention = await attentionLatencies(big.seller, rounds * 5);
-    const smallAttention = await attentionLatencies(small.seller, rounds * 5);
+    const bigSearch = await searchLatencies(big.seller, queries(bigCatalogue), options.seconds);
+    const smallSearch = await searchLatencies(small.seller, queries(smallCatalogue), options.seconds);
+    const bigMatch = await matchLatencies(client, big.tenantId, queries(bigCatalogue), 6);
+    const smallMatch = await matchLatencies(client, small.tenantId, queries(smallCatalogue), 6);
+    const bigAttention = await attentionLatencies(big.seller, 30);
+    const smallAttention = await attentionLatencies(small.seller, 30);
 
     // The popup in Chromium, with the built extension connected to each tenant in turn.
     session = await launchWithExtension(extensionDir);
@@ -278,12 +303,13 @@ export async function benchPopup(options: { seconds: number }): Promise<string[]
     const ratio = (a: number[], b: number[], q: number) => fmt(percentile(a, q) / percentile(b, q), 2);
     const kinds = Object.keys(bigSearch.perKind);
     return [
-      `popup: ${fmt(bigCatalogue)} SKUs (baseline: ${fmt(smallCatalogue)} SKUs on the same server, same run); PostgreSQL, server in its own process, real Chromium with the built extension`,
+      `popup: ${fmt(bigCatalogue)} SKUs (baseline: ${fmt(smallCatalogue)} SKUs on the same server, same run); PostgreSQL, server in its own process, real Chromium with the built extension; load average ${loadavg().map((l) => fmt(l, 1)).join(' ')} on ${cpus().length} cores`,
       `  catalogue made by the bulk generator in ${fmt(big.generatedMs / 1000, 1)} s (${fmt(bigCatalogue)} products, their stock as one count each, ${fmt(bigCatalogue * 1.5)} listings with published quantities)`,
       `  popup open → first results painted: p50 ${p(bigPopup.openMs, 50)} ms, p95 ${p(bigPopup.openMs, 95)} ms (${bigPopup.openMs.length} opens) = ${ratio(bigPopup.openMs, smallPopup.openMs, 95)}× the baseline p95 (${p(smallPopup.openMs, 95)} ms); includes the 120 ms typing pause`,
       `  keystroke → results painted: p50 ${p(bigPopup.keyMs, 50)} ms, p95 ${p(bigPopup.keyMs, 95)} ms (${bigPopup.keyMs.length} keystrokes) = ${ratio(bigPopup.keyMs, smallPopup.keyMs, 95)}× the baseline p95 (${p(smallPopup.keyMs, 95)} ms); includes the 120 ms typing pause`,
       `  search.catalog through HTTP: p50 ${p(bigSearch.all, 50)} ms, p95 ${p(bigSearch.all, 95)} ms (${bigSearch.all.length} calls; target p95 < 50 ms) = ${ratio(bigSearch.all, smallSearch.all, 95)}× the baseline p95 (${p(smallSearch.all, 95)} ms)`,
       ...kinds.map((k) => `    ${k.padEnd(20)} p50 ${p(bigSearch.perKind[k]!, 50).padStart(6)} ms, p95 ${p(bigSearch.perKind[k]!, 95).padStart(6)} ms   (baseline p95 ${p(smallSearch.perKind[k] ?? [], 95)} ms)`),
+      `    of which the match (catalog_search_matches, in the database): p50 ${p(bigMatch, 50)} ms, p95 ${p(bigMatch, 95)} ms = ${ratio(bigMatch, smallMatch, 95)}× the baseline p95 (${p(smallMatch, 95)} ms)`,
       `  search.attention (the badge's recount): p50 ${p(bigAttention, 50)} ms, p95 ${p(bigAttention, 95)} ms = ${ratio(bigAttention, smallAttention, 95)}× the baseline p95 (${p(smallAttention, 95)} ms)`,
       `  popup bundle: ${fmt(bundle.rawBytes / 1024, 1)} KB raw, ${fmt(bundle.gzipBytes / 1024, 1)} KB gzip (${bundle.files.join(', ')})`,
       `  admin.reconcile: ${reconciled.mismatches.length} balance/ledger mismatches over ${fmt(reconciled.checked)} balances; ${reconciled.publishing.mismatches.length} published-quantity mismatches over ${fmt(reconciled.publishing.checked)} listings`,
