@@ -44,6 +44,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     returns table (sku text, rank integer, key text, matched_on text)
     language plpgsql stable security definer
     set search_path = pg_catalog, public
+    -- Planned for each query's own text: a plan cached for any text cannot
+    -- tell a rare substring (trigram index) from a common one (walk the
+    -- b-tree in order until the list is full), and guessed wrong cost 100 ms.
+    set plan_cache_mode = force_custom_plan
     as $fn$
     #variable_conflict use_column
     declare
