@@ -132,12 +132,15 @@ describe.each(databaseKinds)('which listing answers a portal row on %s', (kind) 
         { key: 'both', channelSku: 'EBAY-MUG', externalId: 'item-TEE' },
         { key: 'id-only', channelSku: 'NOT-A-LISTING', externalId: 'item-TEE' },
         { key: 'again', externalId: 'item-MUG' },
+        // Another row's channel SKU found the mug; this one's names nothing: its item id still counts.
+        { key: 'unknown-sku', channelSku: 'NOT-A-LISTING-EITHER', externalId: 'item-MUG' },
       ],
     });
     expect(rows.map((r) => [r.key, r.sku, r.listingId])).toEqual([
       ['both', 'MUG', listings.MUG],
       ['id-only', 'TEE', listings.TEE],
       ['again', 'MUG', listings.MUG],
+      ['unknown-sku', 'MUG', listings.MUG],
     ]);
     const { key: _both, ...first } = rows[0]!;
     const { key: _again, ...third } = rows[2]!;

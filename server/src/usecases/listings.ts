@@ -36,9 +36,7 @@ interface ProductFigures {
  * in maps and the publishing rules.
  */
 export async function lookupListings(scope: TenantScope, input: LookupInput): Promise<LookupOutput> {
-  const channelSkus = [...new Set(input.rows.flatMap((r) => (r.channelSku ? [r.channelSku] : [])))];
-  const externalIds = [...new Set(input.rows.flatMap((r) => (r.externalId ? [r.externalId] : [])))];
-  const page = await loadLookupPage(scope.db, scope.tenantId, { channelId: input.channelId, marketplace: input.marketplace, region: input.region, channelSkus, externalIds });
+  const page = await loadLookupPage(scope.db, scope.tenantId, { channelId: input.channelId, marketplace: input.marketplace, region: input.region, rows: input.rows });
   if (input.channelId !== undefined && page.channels.length === 0) throw notFound('channel', 'channelId');
   const { sources } = page;
 

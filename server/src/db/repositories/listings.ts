@@ -71,11 +71,7 @@ export interface ListingWithRules extends Listing {
   rules: { percent: number | null; buffer: number | null; max: number | null };
 }
 
-/**
- * Listings of any of the channels matching any identifier (one query for a
- * whole page). The identifiers go as two array parameters: a 500-row page is
- * two parameters to bind and plan, not a thousand.
- */
+/** Listings of any of the channels matching any identifier (one query for a whole page). */
 export async function findListingsForPage(
   db: DbOrTrx,
   tenantId: string,
@@ -87,11 +83,11 @@ export async function findListingsForPage(
     .selectFrom('listings')
     .select([...columns, 'rule_percent', 'rule_buffer', 'rule_max'])
     .where('tenant_id', '=', tenantId)
-    .where('channel_id', '=', sql<string>`any(${[...channelIds]}::text[])`)
+    .where('channel_id', 'in', channelIds)
     .where((eb) =>
       eb.or([
-        eb('channel_sku', '=', sql<string>`any(${[...identifiers.channelSkus]}::text[])`),
-        eb('external_id', '=', sql<string>`any(${[...identifiers.externalIds]}::text[])`),
+        ...(identifiers.channelSkus.length ? [eb('channel_sku', 'in', identifiers.channelSkus)] : []),
+        ...(identifiers.externalIds.length ? [eb('external_id', 'in', identifiers.externalIds)] : []),
       ]),
     )
     .execute();
@@ -187,10 +183,16 @@ type ListingTuple = [
 export async function loadLookupPage(
   db: DbOrTrx,
   tenantId: string,
-  page: { channelId?: string | undefined; marketplace?: string | undefined; region?: string | undefined; channelSkus: readonly string[]; externalIds: readonly string[] },
+  page: {
+    channelId?: string | undefined;
+    marketplace?: string | undefined;
+    region?: string | undefined;
+    /** The identifiers each row of the page shows (at least one of the two). */
+    rows: readonly { channelSku?: string | undefined; externalId?: string | undefined }[];
+  },
 ): Promise<LookupPageData> {
-  const channelSkus = [...page.channelSkus];
-  const externalIds = [...page.externalIds];
+  const rowChannelSkus = page.rows.map((r) => r.channelSku ?? null);
+  const rowExternalIds = page.rows.map((r) => r.externalId ?? null);
   const channelId = page.channelId ?? null;
   const marketplace = page.marketplace ?? null;
   const region = page.region ?? null;
@@ -214,21 +216,67 @@ export async function loadLookupPage(
         or mc.region = ${region}::text
         or not exists (select from marketplace_channels r where r.region = ${region}::text)
     ),
+    -- Every read below is one index probe per key (a lateral subquery
+    -- behind "offset 0", which the planner cannot turn into a hash join over
+    -- all of the tenant's rows). Whatever the plan knows of the arrays (a
+    -- prepared statement's generic plan knows neither their contents nor
+    -- their length), a 500-row page costs about 500 probes per table, and
+    -- row-level security is checked on those rows only.
+    --
+    -- The page's rows as (channel SKU, item id) pairs. An item id is only
+    -- looked for on rows whose channel SKU names no listing (the lookup
+    -- matches by channel SKU first): a page showing both probes once a row.
+    page_rows as (
+      select distinct wanted.channel_sku, wanted.external_id from unnest(${rowChannelSkus}::text[], ${rowExternalIds}::text[]) as wanted(channel_sku, external_id)
+    ),
+    by_channel_sku as (
+      select l.* from page_channels pc
+      cross join (select distinct channel_sku from page_rows where channel_sku is not null) as wanted
+      cross join lateral (
+        select l.id, l.channel_id, l.sku, l.channel_sku, l.external_id, l.title, l.fulfilled_by, l.status, l.rule_percent, l.rule_buffer, l.rule_max
+        from listings l
+        where l.tenant_id = ${tenantId} and l.channel_id = pc.id and l.channel_sku = wanted.channel_sku and l.channel_sku is not null
+        offset 0
+      ) l
+    ),
+    by_external_id as (
+      select l.* from page_channels pc
+      cross join (
+        select distinct r.external_id from page_rows r
+        where r.external_id is not null and not exists (select from by_channel_sku m where m.channel_sku = r.channel_sku)
+      ) as wanted
+      cross join lateral (
+        select l.id, l.channel_id, l.sku, l.channel_sku, l.external_id, l.title, l.fulfilled_by, l.status, l.rule_percent, l.rule_buffer, l.rule_max
+        from listings l
+        where l.tenant_id = ${tenantId} and l.channel_id = pc.id and l.external_id = wanted.external_id and l.external_id is not null
+        offset 0
+      ) l
+    ),
     page_listings as (
-      select l.id, l.channel_id, l.sku, l.channel_sku, l.external_id, l.title, l.fulfilled_by, l.status, l.rule_percent, l.rule_buffer, l.rule_max
-      from listings l
-      where l.tenant_id = ${tenantId}
-        and l.channel_id in (select id from page_channels)
-        and (l.channel_sku = any(${channelSkus}::text[]) or l.external_id = any(${externalIds}::text[]))
+      select * from by_channel_sku
+      union
+      select * from by_external_id
     ),
     page_products as (
-      select p.sku, p.title, p.is_bundle from products p
-      where p.tenant_id = ${tenantId}
-        and p.sku in (select sku from page_listings where sku is not null union select unnest(${channelSkus}::text[]))
+      select p.* from (select sku from page_listings where sku is not null union select channel_sku from page_rows where channel_sku is not null) as wanted
+      cross join lateral (select p.sku, p.title, p.is_bundle from products p where p.tenant_id = ${tenantId} and p.sku = wanted.sku offset 0) p
     ),
     page_components as (
-      select bc.bundle_sku, bc.component_sku, bc.quantity from bundle_components bc
-      where bc.tenant_id = ${tenantId} and bc.bundle_sku in (select sku from page_products where is_bundle)
+      select bc.* from page_products pp
+      cross join lateral (
+        select bc.bundle_sku, bc.component_sku, bc.quantity from bundle_components bc where bc.tenant_id = ${tenantId} and bc.bundle_sku = pp.sku offset 0
+      ) bc
+      where pp.is_bundle
+    ),
+    page_balances as (
+      select b.* from (select sku from page_products union select component_sku from page_components) as wanted
+      cross join lateral (select b.source_id, b.sku, b.on_hand, b.committed from balances b where b.tenant_id = ${tenantId} and b.sku = wanted.sku offset 0) b
+    ),
+    page_pushes as (
+      select lp.* from page_listings pl
+      cross join lateral (
+        select lp.listing_id, lp.state, lp.desired, lp.pushed, lp.acknowledged_at from listing_pushes lp where lp.tenant_id = ${tenantId} and lp.listing_id = pl.id offset 0
+      ) lp
     )
     select
       (select json_agg(json_build_array(pc.id, pc.marketplace, pc.region, pc.name,
@@ -239,11 +287,10 @@ export async function loadLookupPage(
         order by c.name, l.id) from page_listings l join page_channels c on c.id = l.channel_id) as listings,
       (select json_agg(json_build_array(p.sku, p.title, p.is_bundle)) from page_products p) as products,
       (select json_agg(json_build_array(bc.bundle_sku, bc.component_sku, bc.quantity) order by bc.bundle_sku, bc.component_sku) from page_components bc) as components,
-      (select json_agg(json_build_array(b.source_id, b.sku, b.on_hand, b.committed)) from balances b
-        where b.tenant_id = ${tenantId} and b.sku in (select sku from page_products union select component_sku from page_components)) as balances,
+      (select json_agg(json_build_array(b.source_id, b.sku, b.on_hand, b.committed)) from page_balances b) as balances,
       (select json_agg(json_build_array(lp.listing_id, lp.state, lp.desired, lp.pushed,
           to_char(lp.acknowledged_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
-        from listing_pushes lp where lp.tenant_id = ${tenantId} and lp.listing_id in (select id from page_listings)) as pushes
+        from page_pushes lp) as pushes
   `.execute(db);
   const row = result.rows[0];
   return {
