@@ -10,7 +10,9 @@ export default defineConfig({
     name: 'onhand',
     version: '0.1.0',
     description: 'Live inventory from onhand on your seller portals.',
-    permissions: ['storage'],
+    // alarms: wakes a stopped service worker to reconnect the live stream and
+    // refresh the icon badge (background/keep-alive.ts).
+    permissions: ['storage', 'alarms'],
     // The background talks to a local server out of the box; another server is
     // asked for when the seller saves it in the options (optional permission).
     // Portal pages need no host permission: their content scripts match them.
