@@ -279,14 +279,18 @@ export async function recordDrift(scope: TenantScope, input: { rows: readonly { 
   if (seen.size === 0) return false;
   const { db, tenantId } = scope;
   const ids = [...seen.keys()];
-  const before = await sql<{ listing_id: string; displayed_quantity: number; published_quantity: number }>`
-    select listing_id, displayed_quantity, published_quantity from listing_drift where tenant_id = ${tenantId} and listing_id = any(${ids}::text[])`.execute(db);
+  const before = await sql<{ listing_id: string; displayed_quantity: number; published_quantity: number; acknowledged_since: boolean }>`
+    select d.listing_id, d.displayed_quantity, d.published_quantity, coalesce(p.acknowledged_at > d.seen_at, false) as acknowledged_since
+    from listing_drift d left join listing_pushes p on p.tenant_id = d.tenant_id and p.listing_id = d.listing_id
+    where d.tenant_id = ${tenantId} and d.listing_id = any(${ids}::text[])`.execute(db);
   const recorded = new Map(before.rows.map((r) => [r.listing_id, r]));
   const drifting = [...seen].filter(([, s]) => s.displayed !== s.published);
   const changed = drifting.filter(([id, s]) => recorded.get(id)?.displayed_quantity !== s.displayed || recorded.get(id)?.published_quantity !== s.published);
   const cleared = [...seen].filter(([id, s]) => s.displayed === s.published && recorded.has(id));
-  // A drifting listing seen again keeps its drift current (newer than any acknowledgement).
-  const refreshed = drifting.filter(([id]) => recorded.has(id) && !changed.some(([c]) => c === id));
+  // A drifting listing seen again after the marketplace acknowledged a newer
+  // quantity drifts anew: its sighting is brought past the acknowledgement.
+  // Otherwise a page shown again writes nothing (lookups stay reads).
+  const refreshed = drifting.filter(([id]) => recorded.get(id)?.acknowledged_since === true && !changed.some(([c]) => c === id));
   if (changed.length === 0 && cleared.length === 0 && refreshed.length === 0) return false;
   await inTransaction(db, async (trx) => {
     const upserts = [...changed, ...refreshed];
