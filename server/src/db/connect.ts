@@ -50,7 +50,21 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
   return openPglite(options.dataDir, options.pgliteTemplate, defaultScope);
 }
 
+/** Connections kept apart for platform work (background passes, admin, token lookups). */
+const platformPoolSize = 4;
+
 function openPostgres(databaseUrl: string, poolSize: number, defaultScope: DbScope): OpenedDatabase {
+  // Tenant work and platform work draw from separate pools, so a tenant's
+  // connection keeps its tenant setting from one request to the next.
+  const db = new Kysely<Database>({
+    dialect: new ScopedDialect(new PostgresDialect({ pool: newPool(databaseUrl, poolSize) }), defaultScope, new PostgresDialect({ pool: newPool(databaseUrl, platformPoolSize) })),
+  });
+  const url = new URL(databaseUrl);
+  url.password = '';
+  return { db, kind: 'postgres', location: url.toString(), listen: (channel, onNotify) => listenPostgres(databaseUrl, channel, onNotify), close: () => db.destroy() };
+}
+
+function newPool(databaseUrl: string, poolSize: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
@@ -68,10 +82,7 @@ function openPostgres(databaseUrl: string, poolSize: number, defaultScope: DbSco
   // failover): pg emits 'error' on the client, unhandled it kills the
   // process; handled, the next query fails and the transaction is retried.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new ScopedDialect(new PostgresDialect({ pool }), defaultScope) });
-  const url = new URL(databaseUrl);
-  url.password = '';
-  return { db, kind: 'postgres', location: url.toString(), listen: (channel, onNotify) => listenPostgres(databaseUrl, channel, onNotify), close: () => db.destroy() };
+  return pool;
 }
 
 /** Distinct statements one connection keeps prepared; beyond it, statements are planned each time. */

@@ -62,9 +62,15 @@ function settingsOf(scope: DbScope): [role: string, tenantId: string, platform: 
  * a switch costs one round trip, before any transaction begins.
  */
 export class ScopedDialect implements Dialect {
+  /**
+   * `platformInner`: a second connection pool for platform and owner work
+   * (background passes, admin, token lookups), so that tenant connections
+   * are not switched to the platform and back between two requests.
+   */
   constructor(
     private readonly inner: Dialect,
     private readonly defaultScope: DbScope,
+    private readonly platformInner?: Dialect,
   ) {}
 
   createAdapter(): DialectAdapter {
@@ -72,7 +78,7 @@ export class ScopedDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new ScopedDriver(this.inner.createDriver(), this.defaultScope);
+    return new ScopedDriver(this.inner.createDriver(), this.defaultScope, this.platformInner?.createDriver());
   }
 
   createQueryCompiler(): QueryCompiler {
@@ -87,29 +93,40 @@ export class ScopedDialect implements Dialect {
 class ScopedDriver implements Driver {
   /** The settings each live connection was last given (key of settingsOf). */
   private readonly applied = new WeakMap<DatabaseConnection, string>();
+  /** The pool (driver) each connection came from. */
+  private readonly driverOf = new WeakMap<DatabaseConnection, Driver>();
 
   constructor(
     private readonly inner: Driver,
     private readonly defaultScope: DbScope,
+    private readonly platformInner: Driver | undefined,
   ) {
     // Savepoints are optional in the driver interface: offer them only when
-    // the wrapped driver has them.
-    if (inner.savepoint) this.savepoint = inner.savepoint.bind(inner);
-    if (inner.rollbackToSavepoint) this.rollbackToSavepoint = inner.rollbackToSavepoint.bind(inner);
-    if (inner.releaseSavepoint) this.releaseSavepoint = inner.releaseSavepoint.bind(inner);
+    // the wrapped driver has them (both pools use the same kind of driver).
+    if (inner.savepoint) this.savepoint = (connection, ...rest) => this.owner(connection).savepoint!(connection, ...rest);
+    if (inner.rollbackToSavepoint) this.rollbackToSavepoint = (connection, ...rest) => this.owner(connection).rollbackToSavepoint!(connection, ...rest);
+    if (inner.releaseSavepoint) this.releaseSavepoint = (connection, ...rest) => this.owner(connection).releaseSavepoint!(connection, ...rest);
   }
 
   savepoint?: Driver['savepoint'];
   rollbackToSavepoint?: Driver['rollbackToSavepoint'];
   releaseSavepoint?: Driver['releaseSavepoint'];
 
-  init(): Promise<void> {
-    return this.inner.init();
+  private owner(connection: DatabaseConnection): Driver {
+    return this.driverOf.get(connection) ?? this.inner;
+  }
+
+  async init(): Promise<void> {
+    await this.inner.init();
+    await this.platformInner?.init();
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const connection = await this.inner.acquireConnection();
-    const settings = settingsOf(currentScope() ?? this.defaultScope);
+    const scope = currentScope() ?? this.defaultScope;
+    const driver = this.platformInner && (scope.kind === 'platform' || scope.kind === 'owner') ? this.platformInner : this.inner;
+    const connection = await driver.acquireConnection();
+    this.driverOf.set(connection, driver);
+    const settings = settingsOf(scope);
     const key = settings.join('\u0000');
     if (this.applied.get(connection) === key) return connection;
     try {
@@ -121,7 +138,7 @@ class ScopedDriver implements Driver {
       );
     } catch (error) {
       this.applied.delete(connection);
-      await this.inner.releaseConnection(connection);
+      await driver.releaseConnection(connection);
       throw error;
     }
     this.applied.set(connection, key);
@@ -129,22 +146,23 @@ class ScopedDriver implements Driver {
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.inner.beginTransaction(connection, settings);
+    return this.owner(connection).beginTransaction(connection, settings);
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.commitTransaction(connection);
+    return this.owner(connection).commitTransaction(connection);
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(connection);
+    return this.owner(connection).rollbackTransaction(connection);
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection(connection);
+    return this.owner(connection).releaseConnection(connection);
   }
 
-  destroy(): Promise<void> {
-    return this.inner.destroy();
+  async destroy(): Promise<void> {
+    await this.inner.destroy();
+    await this.platformInner?.destroy();
   }
 }
