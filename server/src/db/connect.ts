@@ -132,27 +132,53 @@ function wrapQueries(client: pg.PoolClient, options: { prepare: boolean }): void
 async function listenPostgres(databaseUrl: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
   let stopped = false;
   let client: pg.Client | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
   let retryMs = 100;
+  // One reconnection at a time, however many errors a lost connection emits
+  // (each used to start its own, and cut after cut they multiplied).
+  const scheduleReconnect = () => {
+    if (stopped || reconnectTimer) return;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      connect().catch(() => scheduleReconnect());
+    }, retryMs);
+    retryMs = Math.min(retryMs * 2, 5000);
+  };
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: databaseUrl });
     next.on('notification', (message) => {
       if (message.channel === channel) onNotify(message.payload ?? '');
     });
-    next.on('error', () => {
-      if (stopped) return;
-      setTimeout(() => void connect().catch(() => {}), retryMs);
-      retryMs = Math.min(retryMs * 2, 5000);
-    });
-    await next.connect();
-    await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    const lost = () => {
+      // Only the current connection's loss matters, and only once.
+      if (client !== next) return;
+      client = undefined;
+      next.end().catch(() => {});
+      scheduleReconnect();
+    };
+    next.on('error', lost);
+    next.on('end', lost);
+    try {
+      await next.connect();
+      await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      next.end().catch(() => {});
+      throw error;
+    }
+    if (stopped) {
+      await next.end().catch(() => {});
+      return;
+    }
+    client = next;
     retryMs = 100;
-    if (stopped) await next.end();
-    else client = next;
   };
   await connect();
   return async () => {
     stopped = true;
-    await client?.end().catch(() => {});
+    clearTimeout(reconnectTimer);
+    const current = client;
+    client = undefined;
+    await current?.end().catch(() => {});
   };
 }
 

@@ -23,7 +23,12 @@ export async function applyMovements(
   tenantId: string,
   locked: Map<string, BalanceRow>,
   movements: readonly TaggedMovement[],
-  meta: { actor: string; idempotencyKey?: string | undefined },
+  meta: {
+    actor: string;
+    idempotencyKey?: string | undefined;
+    /** `locked` holds every source's balance of each SKU it has (order routing locks them all): republishing need not read them again. */
+    lockedCoversAllSources?: boolean | undefined;
+  },
 ): Promise<LedgerEntry[]> {
   if (movements.length === 0) return [];
   const entries: NewLedgerEntry[] = [];
@@ -49,6 +54,6 @@ export async function applyMovements(
     });
   }
   const written = await writeMovements(trx, tenantId, [...touched.values()], entries);
-  await republish(trx, tenantId, { skus: [...new Set(movements.map((m) => m.sku))] });
+  await republish(trx, tenantId, { skus: [...new Set(movements.map((m) => m.sku))] }, meta.lockedCoversAllSources ? locked : undefined);
   return written;
 }

@@ -67,7 +67,7 @@ export async function ingestOrder(scope: TenantScope, input: IngestInput): Promi
       events: [orderEvent(result)],
       response: input.idempotencyKey ? { idempotencyKey: input.idempotencyKey, body: result } : undefined,
     });
-    await applyMovements(trx, tenantId, locked, movements, { actor: scope.actor, idempotencyKey: input.idempotencyKey });
+    await applyMovements(trx, tenantId, locked, movements, { actor: scope.actor, idempotencyKey: input.idempotencyKey, lockedCoversAllSources: true });
     return result;
   });
 }

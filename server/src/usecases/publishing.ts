@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/database';
 import { available } from '../domain/ledger';
 import { publishedQuantity } from '../domain/publishing';
-import { balanceKeyString, balancesForSkus } from '../db/repositories/balances';
+import { balanceKeyString, balancesForSkus, type BalanceRow } from '../db/repositories/balances';
 import { lockPublishingInputs, upsertDesired } from '../db/repositories/pushes';
 
 /**
@@ -12,11 +12,23 @@ import { lockPublishingInputs, upsertDesired } from '../db/repositories/pushes';
  * load → decide → write in three statements: lock the listings with their
  * rules, read the stock, write the outbox rows and their events.
  */
-export async function republish(trx: Transaction<Database>, tenantId: string, scope: { skus?: readonly string[]; listingIds?: readonly string[] }): Promise<void> {
+export async function republish(
+  trx: Transaction<Database>,
+  tenantId: string,
+  scope: { skus?: readonly string[]; listingIds?: readonly string[] },
+  /** Balances the caller holds locked, every source's for each of their SKUs (as they are now, in this transaction). */
+  lockedAllSources?: ReadonlyMap<string, BalanceRow>,
+): Promise<void> {
   const listings = await lockPublishingInputs(trx, tenantId, scope);
   if (listings.length === 0) return;
   const stockSkus = [...new Set(listings.flatMap((l) => (l.isBundle ? l.components.map((c) => c.sku) : [l.sku])))];
-  const balances = await balancesForSkus(trx, tenantId, stockSkus);
+  const knownSkus = new Set([...(lockedAllSources?.values() ?? [])].map((b) => b.sku));
+  // The stock is already in hand when the caller holds it all (an order's
+  // routing locks every source of its SKUs): one round trip less in the lock.
+  const balances =
+    lockedAllSources && stockSkus.every((sku) => knownSkus.has(sku))
+      ? [...lockedAllSources.values()].filter((b) => stockSkus.includes(b.sku))
+      : await balancesForSkus(trx, tenantId, stockSkus);
   const sourceIds = [...new Set(balances.map((b) => b.sourceId))];
   const byKey = new Map(balances.map((b) => [balanceKeyString(b), b]));
   const availableBySource = (sku: string) =>
