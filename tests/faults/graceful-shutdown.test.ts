@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@onhand/server';
-import { newRetryStats, transportFailureOf, untilAcknowledged } from './support/api';
+import { newRetryStats, retryRead, transportFailureOf, untilAcknowledged } from './support/api';
 import { finalStateProblems } from './support/final-state';
 import { deliver, setUpSeller, type Acknowledgement, type SellerWorld } from './support/marketplace-sender';
 import { expectedState, mulberry32, orderEvents, type OrderEvent } from './support/order-events';
-import { databaseKinds, freshDatabase, postgresBaseUrl, printFigures, scenarioTimeoutMs, seed, senders, sizes, type DatabaseKind } from './support/run-settings';
+import { databaseKinds, freshDatabase, harnessClient, postgresBaseUrl, printFigures, scenarioTimeoutMs, seed, senders, sizes, type DatabaseKind } from './support/run-settings';
 import { ServerProcess, sleep, type ProcessExit, type ServerDatabase } from './support/server-process';
 
 interface Sent {
@@ -72,7 +71,12 @@ describe.each(databaseKinds())('graceful shutdown (%s)', (kind) => {
       let shutdownBeganAt = Infinity;
       void shutdownLogged.then(() => (shutdownBeganAt = performance.now()));
       const [exit] = await Promise.all([server.terminate(), ...senderLoops]);
-      await shutdownLogged;
+      // The line may still be in the pipe when the process is gone; a hang guard, not a timing check.
+      let guard: NodeJS.Timeout | undefined;
+      const neverLogged = new Promise<never>((_, reject) => {
+        guard = setTimeout(() => reject(new Error(`the server never logged "shutting down":\n${server.tail()}`)), 30_000);
+      });
+      await Promise.race([shutdownLogged, neverLogged]).finally(() => clearTimeout(guard));
       const connectionsLeft = await connectionsLeftBy(kind, database);
 
       await server.start();
@@ -160,7 +164,7 @@ async function externalOrderIds(world: SellerWorld): Promise<Set<string>> {
   const ids = new Set<string>();
   let cursor: string | undefined;
   do {
-    const page = await world.seller.orders.list.query({ limit: 100, cursor });
+    const page = await retryRead(() => world.seller.orders.list.query({ limit: 100, cursor }));
     for (const order of page.orders) ids.add(order.externalOrderId);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -177,8 +181,7 @@ async function connectionsLeftBy(kind: DatabaseKind, database: ServerDatabase): 
     const dataDir = database.dataDir!;
     return existsSync(join(dataDir, '..', `${dataDir.split('/').filter(Boolean).pop()}.onhand-lock`)) ? 1 : 0;
   }
-  const client = new pg.Client({ connectionString: postgresBaseUrl() });
-  await client.connect();
+  const client = await harnessClient(postgresBaseUrl());
   try {
     const name = new URL(database.databaseUrl!).pathname.slice(1);
     for (let polls = 0; ; polls += 1) {

@@ -30,7 +30,8 @@ export async function inTransaction<T>(db: Db, work: (trx: Transaction<Database>
     } catch (error) {
       // Every connection busy for longer than the pool waits: overload, told
       // to the client as such (retry later), never as an internal error.
-      if (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
+      // Likewise when PostgreSQL has no connection slot left (53300, max_connections).
+      if ((error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) || (error as { code?: unknown }).code === '53300') {
         throw new AppError('TOO_MANY_REQUESTS', 'the server is busy; retry with the same idempotencyKey');
       }
       if (isConnectionLost(error)) {

@@ -66,6 +66,25 @@ export async function untilAcknowledged<T>(stats: RetryStats, call: () => Promis
 }
 
 /**
+ * A read (or a check that writes nothing) sent again when the connection
+ * closed unanswered or the server said "retry": e.g. a kept-alive socket
+ * the server closed for idleness while the test was busy computing. Other
+ * errors are thrown.
+ */
+export async function retryRead<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      const code = error instanceof TRPCClientError ? (error as TRPCClientError<AppRouter>).data?.code : undefined;
+      const retryable = transportFailureOf(error) === 'cut' || (code !== undefined && retryLaterCodes.has(code));
+      if (!retryable || attempt >= 5) throw error;
+      await sleep(100 * attempt);
+    }
+  }
+}
+
+/**
  * Why a request got no answer: `refused` (nothing listens: the connection
  * was never made, so the server never saw the request) or `cut` (the
  * connection closed before an answer). undefined: it was answered.
@@ -78,13 +97,23 @@ export function transportFailureOf(error: unknown): 'refused' | 'cut' | undefine
   return 'cut';
 }
 
-/** The tenant's whole ledger through GET /admin/ledger.jsonl (streamed by the server). */
+/** The tenant's whole ledger through GET /admin/ledger.jsonl (streamed by the server); sent again if the connection closes under it. */
 export async function exportLedger(url: string, adminToken: string, tenantId: string): Promise<LedgerEntry[]> {
-  const res = await fetch(`${url}/admin/ledger.jsonl?tenantId=${encodeURIComponent(tenantId)}`, { headers: { Authorization: `Bearer ${adminToken}` } });
-  if (res.status !== 200) throw new Error(`ledger export answered ${res.status}: ${await res.text()}`);
-  const text = await res.text();
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as LedgerEntry);
+  for (let attempt = 1; ; attempt += 1) {
+    let text: string;
+    try {
+      const res = await fetch(`${url}/admin/ledger.jsonl?tenantId=${encodeURIComponent(tenantId)}`, { headers: { Authorization: `Bearer ${adminToken}` } });
+      text = await res.text();
+      if (res.status !== 200) throw new Error(`ledger export answered ${res.status}: ${text}`);
+    } catch (error) {
+      // fetch() rejects with a TypeError when the connection fails; anything else is an answer.
+      if (!(error instanceof TypeError) || attempt >= 5) throw error;
+      await sleep(100 * attempt);
+      continue;
+    }
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as LedgerEntry);
+  }
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { harnessClient } from './run-settings';
 import { sleep } from './server-process';
 
 export interface CutFigures {
@@ -36,8 +37,7 @@ export class ConnectionCutter {
 
   /** `clusterUrl`: any database of the cluster except the server's own (the cutter must not count itself). */
   static async open(clusterUrl: string, serverDatabaseUrl: string): Promise<ConnectionCutter> {
-    const client = new pg.Client({ connectionString: clusterUrl });
-    await client.connect();
+    const client = await harnessClient(clusterUrl);
     return new ConnectionCutter(client, new URL(serverDatabaseUrl).pathname.slice(1));
   }
 
@@ -79,8 +79,7 @@ export class ConnectionCutter {
    * how the request ended and how many connections were cut.
    */
   async cutWhileWaitingOn<T>(serverDatabaseUrl: string, table: string, request: () => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>; cut: number }> {
-    const locker = new pg.Client({ connectionString: serverDatabaseUrl });
-    await locker.connect();
+    const locker = await harnessClient(serverDatabaseUrl);
     let cut = 0;
     try {
       await locker.query('begin');
@@ -120,8 +119,7 @@ export class ConnectionCutter {
  * the owner on the test's own database.
  */
 export async function slowDownCommits(databaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  const client = await harnessClient(databaseUrl);
   try {
     await client.query(`create function fault_slow_commit() returns trigger language plpgsql as $$ begin perform pg_sleep(0.015); return null; end $$`);
     for (const table of ['idempotency_keys', 'orders', 'order_tombstones']) {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { LedgerEntry, Order } from '@onhand/shared';
-import { exportLedger } from './api';
+import { exportLedger, retryRead } from './api';
 import type { Acknowledgement, SellerWorld } from './marketplace-sender';
 import { balanceKey, stockSkus, type ExpectedState, type SourceName } from './order-events';
 
@@ -51,7 +51,7 @@ export async function finalStateProblems(
   for (const id of expected.tombstoneOnly) if (byExternalId.has(id)) problems.push(`order ${id} was only ever cancelled, yet exists`);
 
   // Balances per source and SKU equal the model.
-  const { items } = await world.seller.inventory.bySkus.query({ skus: stockSkus });
+  const { items } = await retryRead(() => world.seller.inventory.bySkus.query({ skus: stockSkus }));
   for (const sku of stockSkus) {
     const item = items.find((i) => i.sku === sku);
     for (const source of ['MF', 'FBA'] as const) {
@@ -78,7 +78,8 @@ export async function finalStateProblems(
     if (ack.kind === 'cancelled' && !ack.tombstoned && !ack.order) problems.push(`cancel ${ack.event.eventId} answered neither an order nor a tombstone`);
   }
 
-  const reconciled = await world.admin.admin.reconcile.mutate({ tenantId: world.tenantId });
+  // Without `repair`, reconcile only reads.
+  const reconciled = await retryRead(() => world.admin.admin.reconcile.mutate({ tenantId: world.tenantId }));
   if (reconciled.mismatches.length > 0) problems.push(`reconcile: balances disagree with the ledger: ${JSON.stringify(reconciled.mismatches)}`);
   if (reconciled.publishing.mismatches.length > 0) problems.push(`reconcile: published quantities disagree with the rules: ${JSON.stringify(reconciled.publishing.mismatches)}`);
   return problems.slice(0, 50);
@@ -93,22 +94,25 @@ const stripEvent = (ack: Acknowledgement) => ({ ...ack, event: undefined });
  */
 function ledgerProblems(ledger: readonly LedgerEntry[], orders: readonly Order[]): string[] {
   const problems: string[] = [];
-  const counts = new Map<string, { allocated: number; cancelled: number }>();
+  // Per order line, per SKU it moved: allocations and reversals.
+  const countsByLine = new Map<string, Map<string, { allocated: number; cancelled: number }>>();
   const orderIds = new Set(orders.map((o) => o.orderId));
   for (const entry of ledger) {
     if (!entry.orderId) continue;
     if (!orderIds.has(entry.orderId)) problems.push(`ledger entry ${entry.id} names order ${entry.orderId}, which does not exist`);
-    const key = `${entry.orderLineId}|${entry.sku}`;
-    const count = counts.get(key) ?? { allocated: 0, cancelled: 0 };
+    const lineId = entry.orderLineId ?? '(no line)';
+    let bySku = countsByLine.get(lineId);
+    if (!bySku) countsByLine.set(lineId, (bySku = new Map()));
+    const count = bySku.get(entry.sku) ?? { allocated: 0, cancelled: 0 };
     if (entry.reason === 'order_allocated') count.allocated += 1;
     else if (entry.reason === 'order_cancelled') count.cancelled += 1;
     else problems.push(`ledger entry ${entry.id} has reason ${entry.reason}; no event ships or moves orders`);
-    counts.set(key, count);
+    bySku.set(entry.sku, count);
   }
   for (const order of orders) {
     const perOrder = new Set<string>();
     for (const line of order.lines) {
-      const lineCounts = [...counts].filter(([key]) => key.startsWith(`${line.lineId}|`)).map(([, c]) => c);
+      const lineCounts = [...(countsByLine.get(line.lineId)?.values() ?? [])];
       if (line.state === 'unmatched' && lineCounts.length > 0) problems.push(`unmatched line ${line.lineId} moved stock`);
       if (line.state === 'allocated' && (lineCounts.length === 0 || lineCounts.some((c) => c.allocated !== 1 || c.cancelled !== 0))) {
         problems.push(`allocated line ${line.lineId} of ${order.externalOrderId} has ledger ${JSON.stringify(lineCounts)}, expected one allocation per part`);
@@ -127,7 +131,7 @@ async function allOrders(world: SellerWorld): Promise<Order[]> {
   const orders: Order[] = [];
   let cursor: string | undefined;
   do {
-    const page = await world.seller.orders.list.query({ limit: 100, cursor });
+    const page = await retryRead(() => world.seller.orders.list.query({ limit: 100, cursor }));
     orders.push(...page.orders);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { createPostgresDatabase } from '@onhand/server/testing';
 import type { ServerDatabase } from './server-process';
 
@@ -41,11 +42,41 @@ export function databaseKinds(): DatabaseKind[] {
 /** A fresh database for one test (a new PostgreSQL database, or an empty PGlite data directory); `drop` removes it. */
 export async function freshDatabase(kind: DatabaseKind): Promise<ServerDatabase & { drop(): Promise<void> }> {
   if (kind === 'postgres') {
-    const created = await createPostgresDatabase(postgresBaseUrl());
+    const created = await whileClusterFull(() => createPostgresDatabase(postgresBaseUrl()));
     return { databaseUrl: created.databaseUrl, drop: created.drop };
   }
   const dir = mkdtempSync(join(tmpdir(), 'onhand-faults-'));
   return { dataDir: join(dir, 'data'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The PostgreSQL cluster is shared (other test runs, benches): when it has no
+ * connection slot left (53300), the harness's own connections wait for one
+ * instead of failing the run. The server under test gets no such help.
+ */
+export async function whileClusterFull<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '53300' || attempt >= 60) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+/** A connected client of the test harness (not of the server under test). */
+export async function harnessClient(connectionString: string): Promise<pg.Client> {
+  return whileClusterFull(async () => {
+    const client = new pg.Client({ connectionString });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+  });
 }
 
 /** One line of figures per run, printed for docs/reliability.md. */
