@@ -111,6 +111,30 @@ describe('background requests', () => {
     expect(reportSeen).toHaveBeenCalledTimes(1);
   });
 
+  it('looks a row up again when another page reported it while this lookup was on its way', async () => {
+    let reportedYet = false;
+    let releaseSecond = () => {};
+    const secondOnItsWay = new Promise<void>((resolve) => (releaseSecond = resolve));
+    let lookups = 0;
+    const lookup = vi.fn(async (input: LookupCall) => {
+      lookups += 1;
+      const answer = { rows: input.rows.map((r) => (r.key === 'B' ? row('B', reportedYet ? 'untracked' : 'unknown') : row(r.key, 'tracked'))) };
+      if (lookups === 2) await secondOnItsWay; // answered before the report landed, delivered after
+      return answer;
+    });
+    const reportSeen = vi.fn(async () => {
+      reportedYet = true;
+      return {};
+    });
+    const d = deps(configured, { lookup, reportSeen });
+    const first = handleBackgroundRequest(lookupMessage, d);
+    const second = handleBackgroundRequest(lookupMessage, d);
+    expect(await first).toMatchObject({ ok: true, data: { rows: [{ key: 'A' }, { key: 'B', match: 'untracked' }] } });
+    releaseSecond();
+    expect(await second).toMatchObject({ ok: true, data: { rows: [{ key: 'A' }, { key: 'B', match: 'untracked' }] } });
+    expect(reportSeen).toHaveBeenCalledTimes(1);
+  });
+
   it('says "not configured" without a token, without calling the server', async () => {
     const d = deps({ ...configured, token: null }, {});
     expect(await handleBackgroundRequest(lookupMessage, d)).toMatchObject({ ok: false, problem: 'not-configured' });

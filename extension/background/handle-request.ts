@@ -33,6 +33,13 @@ type LookupRequest = Extract<BackgroundRequest, { type: 'listings.lookup' }>;
 const notConfiguredMessage = 'Connect onhand: add the server address and your token in the extension options.';
 const invalid = { ok: false, problem: 'error', message: 'The extension sent a request the background does not accept.' } as const;
 const defaultReported = new Set<string>();
+/**
+ * When each report (by row identity) reached the server. A lookup sent
+ * before a row's report landed (by another tab, or this page's previous
+ * render) still sees the row unknown: it looks the row up again once the
+ * report is in, instead of answering "unknown" until the next render.
+ */
+const reportsLanding = new WeakMap<Set<string>, Map<string, Promise<number>>>();
 
 /**
  * Answers one message from a content script or extension page. Never throws:
@@ -141,25 +148,38 @@ async function lookupAndReport(request: LookupRequest, api: ServerApi, reported:
   const { marketplace, region } = request;
   const place = region === undefined ? { marketplace } : { marketplace, region };
   const strip = ({ title: _title, ...row }: LookupRequest['rows'][number]) => row;
+  let landings = reportsLanding.get(reported);
+  if (!landings) reportsLanding.set(reported, (landings = new Map()));
+  const sentAt = performance.now();
   const { rows } = await api.lookup({ ...place, rows: request.rows.map(strip) });
 
   const byKey = new Map(request.rows.map((row) => [row.key, row]));
-  const fresh = rows
+  const unknown = rows
     .filter((row) => row.match === 'unknown')
     .map((row) => byKey.get(row.key))
-    .filter((row): row is LookupRequest['rows'][number] => row !== undefined && !reported.has(identity(request, row)));
-  if (fresh.length === 0) return rows;
+    .filter((row): row is LookupRequest['rows'][number] => row !== undefined);
+  const fresh = unknown.filter((row) => !reported.has(identity(request, row)) && !landings.has(identity(request, row)));
+  // Rows another lookup reported: worth a second look only if that report landed after this lookup was sent.
+  const landedSince = async (row: LookupRequest['rows'][number]) => {
+    const landing = landings.get(identity(request, row));
+    return landing !== undefined && (await landing.catch(() => -1)) > sentAt;
+  };
+  const reportedMeanwhile = (await Promise.all(unknown.filter((row) => !fresh.includes(row)).map(async (row) => ((await landedSince(row)) ? [row] : [])))).flat();
 
-  try {
-    await api.reportSeen({
-      ...place,
-      rows: fresh.map(({ key: _key, ...row }) => row),
-    });
-  } catch {
-    return rows; // reporting is best effort: the badges still show what is known
+  if (fresh.length > 0) {
+    const landing = api.reportSeen({ ...place, rows: fresh.map(({ key: _key, ...row }) => row) }).then(() => performance.now());
+    for (const row of fresh) landings.set(identity(request, row), landing);
+    try {
+      await landing;
+    } catch {
+      for (const row of fresh) landings.delete(identity(request, row));
+      return rows; // reporting is best effort: the badges still show what is known
+    }
+    for (const row of fresh) reported.add(identity(request, row));
   }
-  for (const row of fresh) reported.add(identity(request, row));
-  const again = await api.lookup({ ...place, rows: fresh.map(strip) });
+  const recheck = [...fresh, ...reportedMeanwhile];
+  if (recheck.length === 0) return rows;
+  const again = await api.lookup({ ...place, rows: recheck.map(strip) });
   const updated = new Map(again.rows.map((row) => [row.key, row]));
   return rows.map((row) => updated.get(row.key) ?? row);
 }

@@ -62,7 +62,8 @@ const t = initTRPC.context<RequestContext>().create({
     const bodyProblem = requestBodyProblem(error);
     return {
       ...shape,
-      message: bodyProblem?.message ?? shape.message,
+      // An internal error's own message (a driver's, a stack's) stays in the server's log.
+      message: bodyProblem?.message ?? (error.code === 'INTERNAL_SERVER_ERROR' ? 'internal error (logged on the server)' : shape.message),
       data: {
         ...shape.data,
         // Stack traces stay in the server's log, never in a response.
@@ -93,7 +94,10 @@ const appErrors = t.middleware(async ({ next, type }) => {
   const cause = result.error.cause;
   if (cause instanceof AppError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
   // No free database connection (outside a use-case's transaction too, e.g. the token lookup): overload, not a bug.
-  if (isPoolExhausted(cause)) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'the server is busy; retry later', cause });
+  // PostgreSQL at max_connections (53300) is the same overload, one level down.
+  if (isPoolExhausted(cause) || (cause as { code?: unknown } | undefined)?.code === '53300') {
+    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'the server is busy; retry later', cause });
+  }
   // Cut again, or a write's token lookup cut: nothing was written, the
   // client's next try gets another connection.
   if (isConnectionLost(cause)) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'the database connection was lost; retry', cause });
