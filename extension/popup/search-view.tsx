@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CatalogResult, Failure, SearchListing } from '@onhand/shared';
 import { safely, type Ask } from './ask';
 import { SourceBars } from './source-bars';
+import { WarningList } from './warning-list';
 
 const debounceMs = 120;
 
@@ -38,15 +39,7 @@ function ResultCard({ result }: { result: CatalogResult }) {
           </span>
         )}
       </div>
-      {result.warnings.length > 0 && (
-        <ul class="warnings" data-part="warnings">
-          {result.warnings.map((w, i) => (
-            <li key={i} data-warning={w.code}>
-              {w.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <WarningList warnings={result.warnings} />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { OpenOrders } from './open-orders';
 import { QuickActions } from './quick-actions';
 import { publishedLabel } from './search-view';
 import { SourceBars } from './source-bars';
+import { WarningList } from './warning-list';
 
 /**
  * One SKU: quantities per source, its quantity history at a source as a
@@ -74,15 +75,7 @@ export function SkuDetail({ ask, initial, refreshTick, onBack }: { ask: Ask; ini
         </p>
       )}
       <SourceBars sources={result.sources} />
-      {result.warnings.length > 0 && (
-        <ul class="warnings" data-part="warnings">
-          {result.warnings.map((w, i) => (
-            <li key={i} data-warning={w.code}>
-              {w.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <WarningList warnings={result.warnings} />
       <h2>History</h2>
       <div class="chips" role="radiogroup" aria-label="Source">
         {result.sources.map((s) => (

@@ -96,3 +96,15 @@ export async function openTestDatabase(kind: DatabaseKind, pgliteTemplate?: Blob
 
 /** Test and benchmark code that reads or sets up rows directly does so as the platform. */
 export { platformScope, withScope } from './db/scope';
+
+/** A small deterministic PRNG, so a failing seed can be replayed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -3,10 +3,12 @@ import type { Db } from '../db/database';
 import { eventsAfter, latestSeq, sequenceEvents, type ChangeEvent } from '../db/repositories/events';
 import { platformScope, tenantScope, withScope } from '../db/scope';
 import { inTransaction } from '../usecases/transaction';
-import { authChangedChannel, forgetTokens } from '../usecases/token-cache';
+import { forgetTokens } from '../usecases/token-cache';
 import { sql } from 'kysely';
 
 export const sequencedChannel = 'onhand_sequenced';
+/** On `sequencedChannel`: a token was revoked or a tenant suspended (never a seq). */
+const authChangedPayload = 'auth';
 
 type Listener = (event: ChangeEvent) => void;
 
@@ -28,7 +30,6 @@ export class ChangeFeed {
   private fetchAgain = false;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
-  private unlistenAuth: (() => Promise<void>) | undefined;
   private stopped = false;
 
   constructor(
@@ -53,8 +54,9 @@ export class ChangeFeed {
 
   private async startInScope(): Promise<void> {
     this.watermark = await latestSeq(this.db);
-    this.unlisten = await this.listen(sequencedChannel, () => this.fetch());
-    this.unlistenAuth = await this.listen(authChangedChannel, () => forgetTokens(this.db));
+    // One LISTEN connection per process: new events carry their seq, a
+    // revocation the payload `authChangedPayload`.
+    this.unlisten = await this.listen(sequencedChannel, (payload) => (payload === authChangedPayload ? forgetTokens(this.db) : this.fetch()));
     this.timer = setInterval(() => {
       this.changed();
       this.fetch();
@@ -66,7 +68,6 @@ export class ChangeFeed {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.unlisten?.();
-    await this.unlistenAuth?.();
     await Promise.allSettled([this.sequencing, this.fetching]);
   }
 
@@ -143,7 +144,7 @@ export class ChangeFeed {
 
   /** Tells every process on the database to forget its cached tokens (revoke, suspend). */
   async authChanged(): Promise<void> {
-    await withScope(platformScope, () => sql`select pg_notify(${authChangedChannel}, '')`.execute(this.db));
+    await withScope(platformScope, () => sql`select pg_notify(${sequencedChannel}, ${authChangedPayload})`.execute(this.db));
   }
 
   /** Events of one tenant after a cursor (a reconnecting client's backfill). */

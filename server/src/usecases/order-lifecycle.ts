@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Order, ordersCancelInput, ordersListInput, ordersMarkShippedInput, ordersSendToFulfillmentCenterInput } from '@onhand/shared';
 import type { Transaction } from 'kysely';
@@ -191,8 +190,7 @@ export async function listOrdersPage(scope: TenantScope, input: z.infer<typeof o
     if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw badRequest('cursor', 'is not a cursor this API returned');
     before = { createdAt, id };
   }
-  const filter = { status: input?.status, before, limit: limit + 1 };
-  const rows = input?.sku === undefined ? await listOrders(scope.db, scope.tenantId, filter) : await listOrdersWithSku(scope, input.sku, filter);
+  const rows = await listOrders(scope.db, scope.tenantId, { status: input?.status, sku: input?.sku, before, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const lines = await findLines(scope.db, scope.tenantId, page.map((o) => o.id));
   const last = page[page.length - 1];
@@ -200,37 +198,4 @@ export async function listOrdersPage(scope: TenantScope, input: z.infer<typeof o
     orders: page.map((o) => toApiOrder(o, lines.filter((l) => l.orderId === o.id))),
     nextCursor: rows.length > limit && last ? `${last.createdAt}|${last.id}` : null,
   };
-}
-
-/**
- * Orders with at least one line for `sku`, newest first, in the same pages
- * as `listOrders` (cursor: created_at with its microseconds, then id). The
- * lines come from the index by SKU (migration 0007), so a SKU's open orders
- * are found without reading the tenant's other orders.
- */
-async function listOrdersWithSku(
-  scope: TenantScope,
-  sku: string,
-  filter: { status?: OrderRow['status'] | undefined; before?: { createdAt: string; id: string } | undefined; limit: number },
-): Promise<(OrderRow & { createdAt: string })[]> {
-  const { tenantId } = scope;
-  const rows = await sql<{ id: string; channel_id: string; external_order_id: string; placed_at: Date | string; ship_to_country: string; status: OrderRow['status']; request_hash: string; created_at_text: string }>`
-    select o.id, o.channel_id, o.external_order_id, o.placed_at, o.ship_to_country, o.status, o.request_hash, o.created_at::text as created_at_text
-    from orders o
-    where o.tenant_id = ${tenantId}
-      and o.id in (select order_id from order_lines where tenant_id = ${tenantId} and sku = ${sku})
-      ${filter.status ? sql`and o.status = ${filter.status}` : sql``}
-      ${filter.before ? sql`and (o.created_at, o.id) < (${filter.before.createdAt}::timestamptz, ${filter.before.id})` : sql``}
-    order by o.created_at desc, o.id desc
-    limit ${filter.limit}`.execute(scope.db);
-  return rows.rows.map((r) => ({
-    id: r.id,
-    channelId: r.channel_id,
-    externalOrderId: r.external_order_id,
-    placedAt: new Date(r.placed_at).toISOString(),
-    shipToCountry: r.ship_to_country,
-    status: r.status,
-    requestHash: r.request_hash,
-    createdAt: r.created_at_text,
-  }));
 }

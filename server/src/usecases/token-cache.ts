@@ -12,11 +12,10 @@ type AuthenticatedToken = NonNullable<Awaited<ReturnType<typeof authenticate>>>;
  *
  * Revoking a token or suspending a tenant is an admin mutation: it forgets
  * every cached token of this process at once and NOTIFYs the other processes
- * on the database (`authChangedChannel`), which forget theirs on receipt.
+ * on the database (ChangeFeed.authChanged), which forget theirs on receipt.
  * `cacheTtlMs` bounds how long a missed notification can matter.
  * Unknown tokens are never cached (a flood of random tokens cannot grow it).
  */
-export const authChangedChannel = 'onhand_auth_changed';
 const cacheTtlMs = 5000;
 const entriesMax = 10_000;
 

@@ -1,3 +1,5 @@
+import { mulberry32 } from '@onhand/server/testing';
+
 /**
  * A marketplace's stream of order events (created, cancelled) as a sender
  * replays it — duplicates, cancels before their orders, some orders that never
@@ -63,17 +65,8 @@ export type OrderEvent =
 
 type Random = () => number;
 
-/** A small deterministic PRNG, so a failing seed can be replayed (FAULTS_SEED). */
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The deterministic PRNG of the server's tests, so a failing seed can be replayed (FAULTS_SEED). */
+export { mulberry32 };
 
 export function shuffle<T>(items: T[], random: Random): T[] {
   for (let i = items.length - 1; i > 0; i -= 1) {

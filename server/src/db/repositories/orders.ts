@@ -118,32 +118,6 @@ export async function setOrderStatus(db: DbOrTrx, tenantId: string, orderId: str
   await db.updateTable('orders').set({ status }).where('tenant_id', '=', tenantId).where('id', '=', orderId).execute();
 }
 
-export async function insertLines(db: DbOrTrx, tenantId: string, lines: readonly LineRow[]): Promise<void> {
-  if (lines.length === 0) return;
-  await db
-    .insertInto('order_lines')
-    .values(
-      lines.map((l) => ({
-        tenant_id: tenantId,
-        id: l.id,
-        order_id: l.orderId,
-        position: l.position,
-        external_line_id: l.externalLineId,
-        channel_sku: l.channelSku,
-        external_id: l.externalId,
-        listing_id: l.listingId,
-        sku: l.sku,
-        quantity: l.quantity,
-        source_id: l.sourceId,
-        reason: l.reason,
-        trace: JSON.stringify(l.trace),
-        expected_source_id: l.expectedSourceId,
-        state: l.state,
-      })),
-    )
-    .execute();
-}
-
 export async function findLines(db: DbOrTrx, tenantId: string, orderIds: readonly string[]): Promise<LineRow[]> {
   if (orderIds.length === 0) return [];
   const rows = await db.selectFrom('order_lines').selectAll().where('tenant_id', '=', tenantId).where('order_id', 'in', orderIds).orderBy('order_id').orderBy('position').execute();
@@ -238,11 +212,18 @@ export function toApiOrder(order: OrderRow, lines: readonly LineRow[]): Order {
   };
 }
 
-export async function listOrders(db: DbOrTrx, tenantId: string, filter: { status?: OrderStatus | undefined; before?: { createdAt: string; id: string } | undefined; limit: number }) {
+export async function listOrders(
+  db: DbOrTrx,
+  tenantId: string,
+  filter: { status?: OrderStatus | undefined; sku?: string | undefined; before?: { createdAt: string; id: string } | undefined; limit: number },
+) {
   // The cursor keeps created_at's full (microsecond) precision as text: a
   // millisecond ISO string would skip orders created in the same millisecond.
   let query = db.selectFrom('orders').select([...orderColumns, sql<string>`created_at::text`.as('created_at_text')]).where('tenant_id', '=', tenantId);
   if (filter.status) query = query.where('status', '=', filter.status);
+  // Orders with a line for the SKU, found from the lines' index by SKU (migration 0007).
+  const { sku } = filter;
+  if (sku !== undefined) query = query.where('id', 'in', (eb) => eb.selectFrom('order_lines').select('order_id').where('tenant_id', '=', tenantId).where('sku', '=', sku));
   if (filter.before) {
     const { createdAt, id } = filter.before;
     query = query.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id})`);
