@@ -41,17 +41,19 @@ export async function benchOrders(options: { seconds: number }): Promise<string[
     await client.query('analyze');
     await client.end();
 
+    // One client per concurrent caller, each with its own HTTP requests.
+    const sellers = world.sellerClients(clients);
     const run = Date.now();
-    const place = (i: number, skuOf: (line: number) => number) =>
-      seller.orders.ingest.mutate({
+    const place = (client: number, i: number, skuOf: (line: number) => number) =>
+      sellers[client]!.orders.ingest.mutate({
         channelId: channel.channelId,
         externalOrderId: `${run}-${i}`,
         placedAt: new Date().toISOString(),
         shipTo: { country: i % 5 === 0 ? 'DE' : 'US' },
         lines: Array.from({ length: 1 + (i % 3) }, (_, line) => ({ externalLineId: String(line), channelSku: `E-${skuOf(line)}`, quantity: 1 })),
       });
-    const spread = await throughput(clients, options.seconds * 1000, (_, i) => place(i, (line) => 1 + ((i * 7919 + line * 104729) % skuCount)));
-    const hot = await throughput(clients, options.seconds * 1000, (_, i) => place(1_000_000 + i, () => 1));
+    const spread = await throughput(clients, options.seconds * 1000, (client, i) => place(client, i, (line) => 1 + ((i * 7919 + line * 104729) % skuCount)));
+    const hot = await throughput(clients, options.seconds * 1000, (client, i) => place(client, 1_000_000 + i, () => 1));
     const reconciled = await admin.admin.reconcile.mutate({ tenantId });
     const tps = pgbenchTps(world.databaseUrl, clients, options.seconds);
     return [

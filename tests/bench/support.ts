@@ -3,7 +3,7 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trpc/client';
 import type { AppRouter } from '@onhand/server';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,10 +33,9 @@ export const lightFetch = (async (input: string | URL | Request, init?: RequestI
   });
 }) as typeof fetch;
 
-export function apiClient(url: string, token: string): TRPCClient<AppRouter> {
-  return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${url}/trpc`, fetch: lightFetch, headers: { Authorization: `Bearer ${token}` }, maxItems: 32, methodOverride: 'POST' })],
-  });
+export function apiClient(url: string, token: string, options: { batch: boolean } = { batch: true }): TRPCClient<AppRouter> {
+  const link = { url: `${url}/trpc`, fetch: lightFetch, headers: { Authorization: `Bearer ${token}` }, methodOverride: 'POST' as const };
+  return createTRPCClient<AppRouter>({ links: [options.batch ? httpBatchLink({ ...link, maxItems: 32 }) : httpLink(link)] });
 }
 
 export interface ServerProcess {
@@ -52,7 +51,21 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', join(repoRoot, 'server/src/main.ts'), 'serve'], {
     // No marketplace: pushes wait in the outbox, so the figures are the API's own.
-    env: { ...process.env, PORT: String(port), ONHAND_ADMIN_TOKEN: adminToken, ONHAND_SEED_DEMO: 'false', ONHAND_MARKETPLACE_URL: 'none', LOG_LEVEL: 'warn', ...env },
+    // Rate limits are a deployment's choice, set here far above what the
+    // benches send: they measure what the server can do, not its limits.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      ONHAND_ADMIN_TOKEN: adminToken,
+      ONHAND_SEED_DEMO: 'false',
+      ONHAND_MARKETPLACE_URL: 'none',
+      LOG_LEVEL: 'warn',
+      ONHAND_TOKEN_CALLS_PER_SECOND: '100000',
+      ONHAND_TOKEN_BURST: '100000',
+      ONHAND_TENANT_CALLS_PER_SECOND: '100000',
+      ONHAND_TENANT_BURST: '100000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -80,12 +93,24 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   };
 }
 
-/** Runs `clients` loops of `call` for `durationMs`; returns completed calls per second. */
+const warmUpMs = Number(process.env.BENCH_WARM_UP_MS ?? 2000);
+
+/** Runs `clients` loops of `call` for `durationMs` after a warm-up; returns completed calls per second. */
 export async function throughput(clients: number, durationMs: number, call: (client: number, i: number) => Promise<unknown>): Promise<number> {
+  // Warm-up, not counted: the server's JIT and its connections to the
+  // database (opened and prepared on first use) settle in the first seconds.
+  let i = 0;
+  const warmUntil = performance.now() + warmUpMs;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      while (performance.now() < warmUntil) await call(client, i++);
+    }),
+  );
   const until = performance.now() + durationMs;
   let done = 0;
-  let i = 0;
   const started = performance.now();
+  const timeline: number[] = [];
+  const tick = process.env.BENCH_TIMELINE ? setInterval(() => timeline.push(done - timeline.reduce((a, b) => a + b, 0)), 1000) : undefined;
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
       while (performance.now() < until) {
@@ -94,6 +119,10 @@ export async function throughput(clients: number, durationMs: number, call: (cli
       }
     }),
   );
+  if (tick) {
+    clearInterval(tick);
+    console.error(`  per second: ${timeline.join(' ')}`);
+  }
   return done / ((performance.now() - started) / 1000);
 }
 
@@ -137,6 +166,11 @@ export async function benchWorld() {
       seller,
       tenantId,
       mf,
+      /**
+       * `count` independent clients of the seller (each its own HTTP requests,
+       * no batching across them): what "N concurrent clients" means.
+       */
+      sellerClients: (count: number) => Array.from({ length: count }, () => apiClient(server.url, token, { batch: false })),
       close: async () => {
         await server.stop();
         await database.drop();

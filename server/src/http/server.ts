@@ -17,6 +17,7 @@ import { appRouter } from '../trpc/router';
 import { ChangeFeed } from '../live/change-feed';
 import { receiveSimulatorNotification } from '../marketplace/simulator-receiver';
 import { PushDrainer } from '../outbox/drainer';
+import { StatisticsKeeper } from '../db/statistics-keeper';
 import type { ConnectorLookup } from '../outbox/drainer';
 import { handleAdminHttp } from '../usecases/admin-http';
 import { httpMetrics } from '../usecases/admin-metrics';
@@ -84,6 +85,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const feed = new ChangeFeed(database.db, database.listen, log);
     await feed.start();
     feed.changed();
+    const statistics = new StatisticsKeeper(database.db, log, database.kind === 'pglite');
+    statistics.start();
     const drainer = new PushDrainer(database.db, options.connectorFor ?? (() => undefined), log, { onChanged: () => feed.changed() });
     if (options.connectorFor) drainer.start();
 
@@ -189,6 +192,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           // background work stops and the database closes.
           await graceful.close();
           await drainer.stop();
+          await statistics.stop();
           await feed.stop();
           await database.close();
           removeTemporaryDir();

@@ -10,13 +10,13 @@ import {
   type SetQuantitiesOutput,
   type setQuantityInput,
 } from '@onhand/shared';
-import { applyMovement, available, checkStockable, countsAsStockCheck, planAdjustment, planSetQuantity, type BalanceState, type Movement } from '../domain/ledger';
+import { applyMovement, available, checkStockable, planAdjustment, planSetQuantity, type BalanceState } from '../domain/ledger';
 import type { Rejection } from '../domain/result';
 import { balanceKeyString, balancesForSkus } from '../db/repositories/balances';
 import { insertMissingProducts, lockCountedBalances } from '../db/repositories/bulk-stock';
 import { claimKey, storeResponse } from '../db/repositories/idempotency';
 import { ledgerPage, writeMovements, type NewLedgerEntry } from '../db/repositories/ledger';
-import { claimAndLockBalance, findEntry, recordMovement, type StoredMovementResponse } from '../db/repositories/stock-movements';
+import { changeStock } from './stock-changes';
 import { findComponents, findProduct, findProducts } from '../db/repositories/products';
 import { findSource, listSources } from '../db/repositories/sources';
 import { AppError, badRequest, notFound } from '../errors';
@@ -24,7 +24,7 @@ import type { TenantScope } from './context';
 import { inTransaction, replay, requestHash, withoutKey } from './transaction';
 import { republish } from './publishing';
 
-export const rejectionError = (rejection: Rejection) => badRequest(rejection.field, rejection.message, rejection.rule);
+export { rejectionError } from './stock-changes';
 
 /** Every requested SKU with its quantity at every source of the tenant. */
 export async function inventoryBySkus(scope: TenantScope, skus: readonly string[]): Promise<BySkusOutput> {
@@ -74,58 +74,11 @@ export async function inventoryBySkus(scope: TenantScope, skus: readonly string[
 type SetQuantityInput = z.infer<typeof setQuantityInput>;
 type AdjustInput = z.infer<typeof adjustInput>;
 
-export const setQuantity = (scope: TenantScope, input: SetQuantityInput) =>
-  changeStock(scope, 'inventory.setQuantity', input, (current) => planSetQuantity(current, input.onHand));
+export const setQuantity = (scope: TenantScope, input: SetQuantityInput): Promise<InventoryChangeOutput> =>
+  changeStock(scope, { procedure: 'inventory.setQuantity', input, decide: (current) => planSetQuantity(current, input.onHand) });
 
-export const adjustQuantity = (scope: TenantScope, input: AdjustInput) =>
-  changeStock(scope, 'inventory.adjust', input, (current) => planAdjustment(current, input.delta, input.reason));
-
-/**
- * load → decide → write, in one transaction, for one (source, sku) bucket:
- * two statements (see stock-movements.ts) around the domain's decision.
- */
-async function changeStock(
-  scope: TenantScope,
-  procedure: string,
-  input: { sku: string; sourceId: string; idempotencyKey: string; note?: string | undefined },
-  decide: (current: BalanceState) => { ok: true; value: Movement } | Rejection,
-): Promise<InventoryChangeOutput> {
-  const hash = requestHash(withoutKey(input));
-  return inTransaction(scope.db, async (trx) => {
-    const { tenantId } = scope;
-    const key = { sourceId: input.sourceId, sku: input.sku };
-    const loaded = await claimAndLockBalance(trx, { tenantId, ...key, idempotencyKey: input.idempotencyKey, procedure, requestHash: hash });
-    if (!loaded.claimed) {
-      const stored = await replay<StoredMovementResponse>(trx, tenantId, input.idempotencyKey, procedure, hash);
-      const entry = await findEntry(trx, tenantId, stored.entryId);
-      if (!entry) throw new Error(`idempotency key ${input.idempotencyKey} points at a missing ledger entry`);
-      return { entry, balance: { ...key, onHand: stored.onHand, committed: stored.committed, available: stored.onHand - stored.committed } };
-    }
-    if (!loaded.sourceExists) throw notFound('source', 'sourceId');
-    if (!loaded.product) throw notFound('product', 'sku');
-    const stockable = checkStockable({ sku: input.sku, isBundle: loaded.product.isBundle });
-    if (!stockable.ok) throw rejectionError(stockable);
-    if (!loaded.balance) throw new Error('balance row was not locked');
-
-    const decision = decide(loaded.balance);
-    if (!decision.ok) throw rejectionError(decision);
-    const { balance, balanceAfter } = applyMovement(loaded.balance, decision.value);
-    const balanceOut = { ...key, onHand: balance.onHand, committed: balance.committed, available: available(balance) };
-    const entry = await recordMovement(trx, {
-      tenantId,
-      ...key,
-      ...decision.value,
-      ...balance,
-      balanceAfter,
-      actor: scope.actor,
-      note: input.note,
-      counted: countsAsStockCheck(decision.value.reason),
-      idempotencyKey: input.idempotencyKey,
-    });
-    if (loaded.publishes) await republish(trx, tenantId, { skus: [input.sku] });
-    return { entry, balance: balanceOut };
-  });
-}
+export const adjustQuantity = (scope: TenantScope, input: AdjustInput): Promise<InventoryChangeOutput> =>
+  changeStock(scope, { procedure: 'inventory.adjust', input, decide: (current) => planAdjustment(current, input.delta, input.reason) });
 
 const setQuantitiesProcedure = 'inventory.setQuantities';
 

@@ -1,0 +1,113 @@
+import { AppError } from '../errors';
+
+/** What one item of a batch came to: its answer, or its own error. */
+export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+interface Waiting<I, R> {
+  item: I;
+  resolve: (value: R) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Queue<I, R> {
+  waiting: Waiting<I, R>[];
+  running: number;
+}
+
+export interface GroupCommitOptions<I, R> {
+  /**
+   * Runs a batch in one transaction and settles every item (a rejection of
+   * one item is its own outcome, never the batch's). Throwing fails the
+   * batch: see `submit`.
+   */
+  run: (group: string, items: readonly I[]) => Promise<Settled<R>[]>;
+  /** Items with the same conflict key never share a batch (a retried request waits for its first delivery). */
+  conflictKey: (item: I) => string;
+  /** Batches of one group in flight at once (each holds one connection). */
+  lanes: number;
+  itemsPerBatchMax: number;
+}
+
+/**
+ * Group commit: concurrent requests of one group (one tenant) that arrive
+ * while that group's lanes are busy are written together, one transaction
+ * and a fixed number of statements for the whole batch, instead of one
+ * transaction each. Nothing waits for a timer: a request that finds a lane
+ * free runs at once (a batch of one), so a lone request is as fast as
+ * before, and under load each round trip to the database serves many
+ * requests. Every item keeps its own answer and its own error.
+ */
+export class GroupCommit<I, R> {
+  private readonly queues = new Map<string, Queue<I, R>>();
+
+  constructor(private readonly options: GroupCommitOptions<I, R>) {}
+
+  submit(group: string, item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      let queue = this.queues.get(group);
+      if (!queue) {
+        queue = { waiting: [], running: 0 };
+        this.queues.set(group, queue);
+      }
+      queue.waiting.push({ item, resolve, reject });
+      this.pump(group, queue);
+    });
+  }
+
+  private pump(group: string, queue: Queue<I, R>): void {
+    while (queue.running < this.options.lanes && queue.waiting.length > 0) {
+      const batch = this.take(queue);
+      queue.running += 1;
+      void this.runBatch(group, batch).finally(() => {
+        queue.running -= 1;
+        if (queue.running === 0 && queue.waiting.length === 0) this.queues.delete(group);
+        else this.pump(group, queue);
+      });
+    }
+  }
+
+  /** The oldest waiting items, at most one per conflict key, up to the batch size. */
+  private take(queue: Queue<I, R>): Waiting<I, R>[] {
+    const batch: Waiting<I, R>[] = [];
+    const keys = new Set<string>();
+    const rest: Waiting<I, R>[] = [];
+    for (const waiting of queue.waiting) {
+      const key = this.options.conflictKey(waiting.item);
+      if (batch.length < this.options.itemsPerBatchMax && !keys.has(key)) {
+        keys.add(key);
+        batch.push(waiting);
+      } else {
+        rest.push(waiting);
+      }
+    }
+    queue.waiting = rest;
+    return batch;
+  }
+
+  private async runBatch(group: string, batch: Waiting<I, R>[]): Promise<void> {
+    let outcomes: Settled<R>[];
+    try {
+      outcomes = await this.options.run(
+        group,
+        batch.map((w) => w.item),
+      );
+    } catch (error) {
+      // Busy or lost connection: every item is told to retry (with its key,
+      // each takes effect once). Anything else failed the whole batch for
+      // one item's sake: each item runs alone, so only its own error reaches
+      // each request.
+      if (batch.length === 1 || error instanceof AppError) {
+        for (const w of batch) w.reject(error);
+        return;
+      }
+      await Promise.all(batch.map((w) => this.runBatch(group, [w])));
+      return;
+    }
+    batch.forEach((w, index) => {
+      const outcome = outcomes[index];
+      if (!outcome) w.reject(new Error('group commit: a batch returned fewer outcomes than items'));
+      else if (outcome.ok) w.resolve(outcome.value);
+      else w.reject(outcome.error);
+    });
+  }
+}
