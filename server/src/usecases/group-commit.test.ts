@@ -14,7 +14,7 @@ function recorder(options: { lanes?: number; itemsPerBatchMax?: number; fail?: (
   const group = new GroupCommit<Item, number>({
     lanes: options.lanes ?? 1,
     itemsPerBatchMax: options.itemsPerBatchMax ?? 100,
-    conflictKey: (item) => item.key,
+    conflictKeys: (item) => [item.key],
     run: async (_group, items) => {
       batches.push(items.map((i) => i.key));
       await new Promise<void>((resolve) => releases.push(resolve));

@@ -21,8 +21,8 @@ export interface GroupCommitOptions<I, R> {
    * batch: see `submit`.
    */
   run: (group: string, items: readonly I[]) => Promise<Settled<R>[]>;
-  /** Items with the same conflict key never share a batch (a retried request waits for its first delivery). */
-  conflictKey: (item: I) => string;
+  /** Items sharing a conflict key never share a batch (a retried request waits for its first delivery). */
+  conflictKeys: (item: I) => readonly string[];
   /** Batches of one group in flight at once (each holds one connection). */
   lanes: number;
   itemsPerBatchMax: number;
@@ -66,15 +66,15 @@ export class GroupCommit<I, R> {
     }
   }
 
-  /** The oldest waiting items, at most one per conflict key, up to the batch size. */
+  /** The oldest waiting items, no two sharing a conflict key, up to the batch size. */
   private take(queue: Queue<I, R>): Waiting<I, R>[] {
     const batch: Waiting<I, R>[] = [];
     const keys = new Set<string>();
     const rest: Waiting<I, R>[] = [];
     for (const waiting of queue.waiting) {
-      const key = this.options.conflictKey(waiting.item);
-      if (batch.length < this.options.itemsPerBatchMax && !keys.has(key)) {
-        keys.add(key);
+      const itemKeys = this.options.conflictKeys(waiting.item);
+      if (batch.length < this.options.itemsPerBatchMax && !itemKeys.some((key) => keys.has(key))) {
+        for (const key of itemKeys) keys.add(key);
         batch.push(waiting);
       } else {
         rest.push(waiting);

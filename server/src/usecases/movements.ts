@@ -10,6 +10,9 @@ import { republish } from './publishing';
 export interface TaggedMovement extends KeyedMovement {
   orderId?: string;
   orderLineId?: string;
+  /** When movements of several requests are applied together: this one's actor and key (else the call's). */
+  actor?: string;
+  idempotencyKey?: string | undefined;
 }
 
 /**
@@ -47,10 +50,10 @@ export async function applyMovements(
       delta: movement.delta,
       balanceAfter,
       reason: movement.reason,
-      actor: meta.actor,
+      actor: movement.actor ?? meta.actor,
       orderId: movement.orderId,
       orderLineId: movement.orderLineId,
-      idempotencyKey: meta.idempotencyKey,
+      idempotencyKey: movement.idempotencyKey ?? meta.idempotencyKey,
     });
   }
   const written = await writeMovements(trx, tenantId, [...touched.values()], entries);

@@ -6,9 +6,9 @@ import { available } from '../domain/ledger';
 import { allocationMovements, expectedFulfillmentCenter, type Allocation } from '../domain/orders';
 import { routeLine, type RoutingSource } from '../domain/routing';
 import { balanceKeyString, lockBalances, type BalanceKey, type BalanceRow } from '../db/repositories/balances';
-import { findListingsByIdentifiers } from '../db/repositories/listings';
+import { findListingsForPage } from '../db/repositories/listings';
 import type { AllocationRow, LineRow } from '../db/repositories/orders';
-import { loadRoutingCatalog } from '../db/repositories/order-writes';
+import { loadRoutingCatalog, type RoutingCatalog } from '../db/repositories/order-writes';
 import type { TaggedMovement } from './movements';
 
 export const newId = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '')}`;
@@ -22,39 +22,81 @@ export interface LineToRoute {
   quantity: number;
 }
 
-/**
- * load → decide for a set of order lines: finds each line's listing and
- * product, locks every source's stock of the SKUs involved (key order), and
- * routes the lines one after the other (each seeing what the earlier ones
- * took). A line with no listing or product stays unmatched; a cancelled-first
- * order's lines are routed for the record but take nothing. The caller writes.
- */
+export interface OrderToRoute {
+  channel: Channel;
+  orderId: string;
+  shipToCountry: string;
+  cancelledFirst: boolean;
+  lines: readonly LineToRoute[];
+}
+
+export interface RoutedOrder {
+  lines: LineRow[];
+  allocations: AllocationRow[];
+  movements: TaggedMovement[];
+}
+
+/** `routeOrders` for the lines of one order. */
 export async function routeLines(
   trx: Transaction<Database>,
   tenantId: string,
-  order: { channel: Channel; orderId: string; shipToCountry: string; cancelledFirst: boolean },
+  order: Omit<OrderToRoute, 'lines'>,
   toRoute: readonly LineToRoute[],
-): Promise<{ lines: LineRow[]; allocations: AllocationRow[]; movements: TaggedMovement[]; locked: Map<string, BalanceRow> }> {
-  const { channel, orderId } = order;
-  const listings = await findListingsByIdentifiers(trx, tenantId, channel.channelId, {
-    channelSkus: toRoute.flatMap((l) => (l.channelSku ? [l.channelSku] : [])),
-    externalIds: toRoute.flatMap((l) => (l.externalId ? [l.externalId] : [])),
+): Promise<RoutedOrder & { locked: Map<string, BalanceRow> }> {
+  const { routed, locked } = await routeOrders(trx, tenantId, [{ ...order, lines: toRoute }]);
+  return { ...routed[0]!, locked };
+}
+
+/**
+ * load → decide for the lines of one or more orders (a batch written
+ * together): finds each line's listing and product, locks every source's
+ * stock of the SKUs involved (key order), and routes the orders one after
+ * the other and each order's lines one after the other (each seeing what
+ * the earlier ones took). A line with no listing or product stays
+ * unmatched; a cancelled-first order's lines are routed for the record but
+ * take nothing. Three statements whatever the number of orders; the caller
+ * writes.
+ */
+export async function routeOrders(
+  trx: Transaction<Database>,
+  tenantId: string,
+  orders: readonly OrderToRoute[],
+): Promise<{ routed: RoutedOrder[]; locked: Map<string, BalanceRow> }> {
+  const allLines = orders.flatMap((o) => o.lines);
+  const listings = await findListingsForPage(trx, tenantId, [...new Set(orders.map((o) => o.channel.channelId))], {
+    channelSkus: [...new Set(allLines.flatMap((l) => (l.channelSku ? [l.channelSku] : [])))],
+    externalIds: [...new Set(allLines.flatMap((l) => (l.externalId ? [l.externalId] : [])))],
   });
-  const listingOf = (line: LineToRoute): Listing | undefined =>
-    listings.find((l) => line.channelSku !== null && l.channelSku === line.channelSku) ??
-    listings.find((l) => line.externalId !== null && l.externalId === line.externalId);
-  const lineSkus = [...new Set(toRoute.flatMap((l) => listingOf(l)?.sku ?? []))];
+  const listingOf = (channelId: string, line: LineToRoute): Listing | undefined =>
+    listings.find((l) => l.channelId === channelId && line.channelSku !== null && l.channelSku === line.channelSku) ??
+    listings.find((l) => l.channelId === channelId && line.externalId !== null && l.externalId === line.externalId);
+  const lineSkus = [...new Set(orders.flatMap((o) => o.lines.flatMap((l) => listingOf(o.channel.channelId, l)?.sku ?? [])))];
   const { products, components, sources } = await loadRoutingCatalog(trx, tenantId, lineSkus);
   const stockSkus = [...new Set([...products.filter((p) => !p.isBundle).map((p) => p.sku), ...components.map((c) => c.component_sku)])];
   const keys: BalanceKey[] = sources.flatMap((s) => stockSkus.map((sku) => ({ sourceId: s.sourceId, sku })));
   const locked = await lockBalances(trx, tenantId, keys);
-  // Routing sees what earlier lines of this order already took.
+  // Routing sees what earlier lines (of this order and of the orders before it) already took.
   const projected = new Map(locked);
+  const routed = orders.map((order) => routeOrder(order, { listingOf: (line) => listingOf(order.channel.channelId, line), products, components, sources, projected }));
+  return { routed, locked };
+}
 
+function routeOrder(
+  order: OrderToRoute,
+  loaded: {
+    listingOf: (line: LineToRoute) => Listing | undefined;
+    products: RoutingCatalog['products'];
+    components: RoutingCatalog['components'];
+    sources: RoutingCatalog['sources'];
+    projected: Map<string, BalanceRow>;
+  },
+): RoutedOrder {
+  const { channel, orderId } = order;
+  const { listingOf, products, components, sources, projected } = loaded;
   const lines: LineRow[] = [];
   const allocations: AllocationRow[] = [];
   const movements: TaggedMovement[] = [];
-  for (const line of toRoute) {
+  for (const line of order.lines) {
     const base = { ...line, orderId };
     const listing = listingOf(line);
     const product = listing?.sku ? products.find((p) => p.sku === listing.sku) : undefined;
@@ -93,5 +135,5 @@ export async function routeLines(
     }
     movements.push(...lineMovements);
   }
-  return { lines, allocations, movements, locked };
+  return { lines, allocations, movements };
 }

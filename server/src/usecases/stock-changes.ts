@@ -35,7 +35,7 @@ function groupCommitOf(db: Db): GroupCommit<StockChange, InventoryChangeOutput> 
   if (!group) {
     group = new GroupCommit<StockChange, InventoryChangeOutput>({
       run: (tenantId, changes) => withScope(tenantScope(tenantId), () => writeStockChanges(db, tenantId, changes)),
-      conflictKey: (change) => change.input.idempotencyKey,
+      conflictKeys: (change) => [change.input.idempotencyKey],
       lanes: lanesPerTenant,
       itemsPerBatchMax: changesPerBatchMax,
     });

@@ -24,12 +24,17 @@ export async function lockBalances(db: DbOrTrx, tenantId: string, keys: readonly
   const ordered = [...new Map(keys.map((k) => [balanceKeyString(k), k])).values()].sort(compareBalanceKeys);
   const locked = new Map<string, BalanceRow>();
   if (ordered.length === 0) return locked;
-  const rows = await db
-    .insertInto('balances')
-    .values(ordered.map((k) => ({ tenant_id: tenantId, source_id: k.sourceId, sku: k.sku, on_hand: 0, committed: 0, last_counted_at: null, updated_at: new Date() })))
-    .onConflict((oc) => oc.columns(['tenant_id', 'source_id', 'sku']).doUpdateSet({ tenant_id: sql`excluded.tenant_id` }))
-    .returning(['source_id', 'sku', 'on_hand', 'committed', 'last_counted_at'])
-    .execute();
+  // Rows are taken in the given (key) order; "on conflict do update" locks
+  // an existing row and returns it, a missing one starts at zero. One
+  // statement text whatever the number of keys (one prepared plan).
+  const { rows } = await sql<{ source_id: string; sku: string; on_hand: number | string; committed: number | string; last_counted_at: Date | null }>`
+    insert into balances (tenant_id, source_id, sku, on_hand, committed)
+    select ${tenantId}, k.source_id, k.sku, 0, 0
+    from unnest(${ordered.map((k) => k.sourceId)}::text[], ${ordered.map((k) => k.sku)}::text[]) with ordinality as k(source_id, sku, position)
+    order by k.position
+    on conflict (tenant_id, source_id, sku) do update set tenant_id = excluded.tenant_id
+    returning source_id, sku, on_hand, committed, last_counted_at
+  `.execute(db);
   for (const r of rows) {
     locked.set(balanceKeyString({ sourceId: r.source_id, sku: r.sku }), {
       sourceId: r.source_id,

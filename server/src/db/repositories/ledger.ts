@@ -114,7 +114,10 @@ export async function balancesDisagreeingWithLedger(db: DbOrTrx, tenantId?: stri
 /**
  * Writes touched balances, their 'balance' events and the ledger entries in
  * one statement (orders move several rows at once; each round trip inside
- * the transaction costs throughput). The balances must be locked already.
+ * the transaction costs throughput). The balances must be locked already:
+ * they are written through their primary key (an upsert of rows that
+ * exist), so the plan never depends on statistics, and the statement's text
+ * does not depend on how many rows it writes (one prepared plan).
  */
 export async function writeMovements(
   db: DbOrTrx,
@@ -123,20 +126,14 @@ export async function writeMovements(
   entries: readonly NewLedgerEntry[],
 ): Promise<LedgerEntry[]> {
   if (entries.length === 0) return [];
-  const balanceValues = sql.join(balances.map((b) => sql`(${b.sourceId}::text, ${b.sku}::text, ${b.onHand}::bigint, ${b.committed}::bigint)`));
-  const entryValues = sql.join(
-    entries.map(
-      (e) =>
-        sql`(${tenantId}::text, ${e.sourceId}::text, ${e.sku}::text, ${e.bucket}::text, ${e.delta}::bigint, ${e.balanceAfter}::bigint, ${e.reason}::text, ${e.actor}::text, ${e.orderId ?? null}::text, ${e.orderLineId ?? null}::text, ${e.note ?? null}::text, ${e.idempotencyKey ?? null}::text)`,
-    ),
-  );
   const result = await sql<Parameters<typeof toLedgerEntry>[0]>`
     with touched as (
-      update balances as b
-      set on_hand = v.on_hand, committed = v.committed, updated_at = now(),
-        negative_since = case when v.on_hand - v.committed < 0 then coalesce(b.negative_since, now()) end
-      from (values ${balanceValues}) as v(source_id, sku, on_hand, committed)
-      where b.tenant_id = ${tenantId} and b.source_id = v.source_id and b.sku = v.sku
+      insert into balances as b (tenant_id, source_id, sku, on_hand, committed)
+      select ${tenantId}, v.source_id, v.sku, v.on_hand, v.committed
+      from unnest(${balances.map((b) => b.sourceId)}::text[], ${balances.map((b) => b.sku)}::text[], ${balances.map((b) => b.onHand)}::bigint[],
+        ${balances.map((b) => b.committed)}::bigint[]) as v(source_id, sku, on_hand, committed)
+      on conflict (tenant_id, source_id, sku) do update set on_hand = excluded.on_hand, committed = excluded.committed, updated_at = now(),
+        negative_since = case when excluded.on_hand - excluded.committed < 0 then coalesce(b.negative_since, now()) end
       returning b.source_id, b.sku, b.on_hand, b.committed
     ), event as (
       insert into events (tenant_id, kind, payload)
@@ -144,7 +141,13 @@ export async function writeMovements(
       from touched
     )
     insert into ledger_entries (tenant_id, source_id, sku, bucket, delta, balance_after, reason, actor, order_id, order_line_id, note, idempotency_key)
-    select * from (values ${entryValues}) as v
+    select ${tenantId}, e.source_id, e.sku, e.bucket, e.delta, e.balance_after, e.reason, e.actor, e.order_id, e.order_line_id, e.note, e.idempotency_key
+    from unnest(${entries.map((e) => e.sourceId)}::text[], ${entries.map((e) => e.sku)}::text[], ${entries.map((e) => e.bucket)}::text[],
+      ${entries.map((e) => e.delta)}::bigint[], ${entries.map((e) => e.balanceAfter)}::bigint[], ${entries.map((e) => e.reason)}::text[],
+      ${entries.map((e) => e.actor)}::text[], ${entries.map((e) => e.orderId ?? null)}::text[], ${entries.map((e) => e.orderLineId ?? null)}::text[],
+      ${entries.map((e) => e.note ?? null)}::text[], ${entries.map((e) => e.idempotencyKey ?? null)}::text[])
+      with ordinality as e(source_id, sku, bucket, delta, balance_after, reason, actor, order_id, order_line_id, note, idempotency_key, position)
+    order by e.position
     returning ${sql.join(entryColumns.map((c) => sql.ref(c)))}
   `.execute(db);
   return result.rows.map(toLedgerEntry);

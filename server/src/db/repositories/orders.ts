@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import type { Channel, Order, OrderLine } from '@onhand/shared';
+import type { Order, OrderLine } from '@onhand/shared';
 import type { DbOrTrx, LineState, OrderStatus } from '../database';
-import { listChannels } from './channels';
 
 export interface OrderRow {
   id: string;
@@ -52,28 +51,6 @@ function toOrderRow(r: { id: string; channel_id: string; external_order_id: stri
 }
 
 /**
- * Inserts the order unless (channel, external order id) exists. A concurrent
- * delivery of the same order blocks on the unique index until the first
- * commits, then finds it: an order is taken once.
- */
-export async function insertOrderOnce(db: DbOrTrx, tenantId: string, order: OrderRow): Promise<{ inserted: boolean; tombstoned: boolean }> {
-  // The tombstone is read in the same statement: the caller holds the
-  // external order's lock, so no cancel can slip in between.
-  const result = await sql<{ inserted: boolean; tombstoned: boolean }>`
-    with inserted as (
-      insert into orders (tenant_id, id, channel_id, external_order_id, placed_at, ship_to_country, status, request_hash)
-      values (${tenantId}, ${order.id}, ${order.channelId}, ${order.externalOrderId}, ${order.placedAt}, ${order.shipToCountry}, ${order.status}, ${order.requestHash})
-      on conflict (tenant_id, channel_id, external_order_id) do nothing
-      returning id
-    )
-    select exists (select 1 from inserted) as inserted,
-      exists (select 1 from order_tombstones where tenant_id = ${tenantId} and channel_id = ${order.channelId} and external_order_id = ${order.externalOrderId}) as tombstoned
-  `.execute(db);
-  const row = result.rows[0];
-  return { inserted: row?.inserted ?? false, tombstoned: row?.tombstoned ?? false };
-}
-
-/**
  * Serialises everything that concerns one external order (ingest, cancel)
  * for the rest of the transaction, even before the order row exists: a
  * cancel racing its own order's first delivery must see it, or leave a
@@ -86,11 +63,6 @@ export async function lockExternalOrder(db: DbOrTrx, tenantId: string, channelId
 /** The lock of `lockExternalOrder` as an expression, to take it within another statement. */
 export const externalOrderLock = (tenantId: string, channelId: string, externalOrderId: string) =>
   sql`pg_advisory_xact_lock(hashtextextended(${JSON.stringify([tenantId, channelId, externalOrderId])}, 0))`;
-
-/** The channel, with the external order's lock taken in the same round trip (none when the channel is unknown). */
-export async function findChannelLockingExternalOrder(db: DbOrTrx, tenantId: string, channelId: string, externalOrderId: string): Promise<Channel | undefined> {
-  return (await listChannels(db, tenantId, channelId, externalOrderLock(tenantId, channelId, externalOrderId)))[0];
-}
 
 export async function lockOrderByExternalId(db: DbOrTrx, tenantId: string, channelId: string, externalOrderId: string): Promise<OrderRow | undefined> {
   const row = await db
