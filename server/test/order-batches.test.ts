@@ -35,6 +35,14 @@ describe.each(databaseKinds)('orders delivered together on %s', (kind) => {
     expect(stock.FBA).toMatchObject({ onHand: 3, committed: 3, available: 0 });
     expect(stock.MF).toMatchObject({ committed: 5, available: -5 });
 
+    // Subscribers hear what each order did to the stock, not only where the batch ended.
+    const heard = await sql<{ source_id: string; available: number }>`
+      select payload->>'sourceId' as source_id, (payload->>'available')::int as available from events
+      where kind = 'balance' and payload->>'sku' = 'LAMP' order by id`.execute(db.db);
+    const availableAt = (sourceId: string) => heard.rows.filter((r) => r.source_id === sourceId).map((r) => r.available);
+    expect(availableAt(seller.sources.FBA)).toEqual([3, 2, 1, 0]);
+    expect(availableAt(seller.sources.MF)).toEqual([-1, -2, -3, -4, -5]);
+
     // Fewer transactions than orders: they were written together.
     const written = await sql<{ orders: string | number; transactions: string | number }>`
       select count(*) as orders, count(distinct xmin::text) as transactions from orders where id = any(${placed.map((o) => o.orderId)}::text[])`.execute(db.db);

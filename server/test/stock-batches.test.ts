@@ -45,6 +45,9 @@ describe.each(databaseKinds)('concurrent stock changes written together on %s', 
     // Fewer transactions than requests: they were written together.
     expect(Number(cup.transactions)).toBeLessThan(30);
     expect(Number((await entriesOf('PLATE')).n)).toBe(0);
+    // Not even an empty balance row for the refused decrease of a SKU never stocked there.
+    const plateRows = await sql<{ n: string | number }>`select count(*) as n from balances where sku = 'PLATE' and source_id = ${MF}`.execute(db.db);
+    expect(Number(plateRows.rows[0]!.n)).toBe(0);
     // The balance after each entry is the running total, in entry order.
     const after = (await seller.api.inventory.history({ sku: 'CUP', limit: 100 })).entries.map((e) => e.balanceAfter).reverse();
     expect(after).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));

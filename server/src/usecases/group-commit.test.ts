@@ -8,16 +8,22 @@ interface Item {
 }
 
 /** A group commit whose batches are recorded and held until released. */
-function recorder(options: { lanes?: number; itemsPerBatchMax?: number; fail?: (items: readonly Item[]) => unknown } = {}) {
+function recorder(options: { lanes?: number; itemsPerBatchMax?: number; waitMsMax?: number; waitingMax?: number; fail?: (items: readonly Item[]) => unknown } = {}) {
   const batches: string[][] = [];
   const releases: (() => void)[] = [];
+  const runs = { inFlight: 0, inFlightMax: 0 };
   const group = new GroupCommit<Item, number>({
     lanes: options.lanes ?? 1,
     itemsPerBatchMax: options.itemsPerBatchMax ?? 100,
+    waitMsMax: options.waitMsMax ?? 60_000,
+    waitingMax: options.waitingMax ?? 1_000,
     conflictKeys: (item) => [item.key],
     run: async (_group, items) => {
       batches.push(items.map((i) => i.key));
+      runs.inFlight += 1;
+      runs.inFlightMax = Math.max(runs.inFlightMax, runs.inFlight);
       await new Promise<void>((resolve) => releases.push(resolve));
+      runs.inFlight -= 1;
       const failure = options.fail?.(items);
       if (failure) throw failure;
       return items.map((i): Settled<number> => (i.value < 0 ? { ok: false, error: new Error(`refused ${i.key}`) } : { ok: true, value: i.value * 10 }));
@@ -29,7 +35,7 @@ function recorder(options: { lanes?: number; itemsPerBatchMax?: number; fail?: (
       await new Promise((r) => setTimeout(r, 0));
     }
   };
-  return { group, batches, releaseAll };
+  return { group, batches, runs, releaseAll };
 }
 
 describe('group commit', () => {
@@ -73,6 +79,28 @@ describe('group commit', () => {
     await releaseAll();
     expect(await Promise.all(answers)).toEqual([0, 'constraint violated by k1', 20]);
     expect(batches).toEqual([['first'], ['k0', 'k1', 'k2'], ['k0'], ['k1'], ['k2']]);
+  });
+
+  it('reruns the singles of a failed batch one after the other, holding one lane', async () => {
+    const { group, batches, runs, releaseAll } = recorder({ fail: (items) => (items.length > 1 ? new Error('one of them') : undefined) });
+    const answers = ['first', 'a', 'b', 'c'].map((key) => group.submit('t1', { key, value: 1 }));
+    await releaseAll();
+    expect(await Promise.all(answers)).toEqual([10, 10, 10, 10]);
+    expect(batches).toEqual([['first'], ['a', 'b', 'c'], ['a'], ['b'], ['c']]);
+    // One lane, one transaction at a time, the singles included.
+    expect(runs.inFlightMax).toBe(1);
+  });
+
+  it('tells a request to retry later when it waited too long for a batch, or when too many wait already', async () => {
+    const { group, releaseAll } = recorder({ waitMsMax: 30, waitingMax: 2 });
+    const first = group.submit('t1', { key: 'first', value: 1 });
+    const waiting = [group.submit('t1', { key: 'a', value: 2 }).catch((e: AppError) => e.code), group.submit('t1', { key: 'b', value: 3 }).catch((e: AppError) => e.code)];
+    const overflow = await group.submit('t1', { key: 'c', value: 4 }).catch((e: AppError) => e.code);
+    expect(overflow).toBe('TOO_MANY_REQUESTS');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await Promise.all(waiting)).toEqual(['TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS']);
+    await releaseAll();
+    expect(await first).toBe(10);
   });
 
   it('tells every request of a batch refused as a whole (busy, connection lost) to retry, without running them again', async () => {

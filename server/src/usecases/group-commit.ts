@@ -7,6 +7,8 @@ interface Waiting<I, R> {
   item: I;
   resolve: (value: R) => void;
   reject: (error: unknown) => void;
+  /** Refuses the request when it waited too long for a batch. */
+  deadline: NodeJS.Timeout;
 }
 
 interface Queue<I, R> {
@@ -26,7 +28,19 @@ export interface GroupCommitOptions<I, R> {
   /** Batches of one group in flight at once (each holds one connection). */
   lanes: number;
   itemsPerBatchMax: number;
+  /**
+   * Overload: a request that waited this long for a batch, or that finds
+   * this many waiting already, is told to retry later (as a request finding
+   * no free connection is), instead of queueing without end.
+   */
+  waitMsMax: number;
+  waitingMax: number;
 }
+
+/** What a request may wait for its batch: as long as for a free database connection (connect.ts), and no queue longer than a burst. */
+export const waitLimits = { waitMsMax: 10_000, waitingMax: 2_000 } as const;
+
+const busy = () => new AppError('TOO_MANY_REQUESTS', 'the server is busy; retry with the same idempotencyKey');
 
 /**
  * Group commit: concurrent requests of one group (one tenant) that arrive
@@ -49,7 +63,20 @@ export class GroupCommit<I, R> {
         queue = { waiting: [], running: 0 };
         this.queues.set(group, queue);
       }
-      queue.waiting.push({ item, resolve, reject });
+      if (queue.waiting.length >= this.options.waitingMax) return reject(busy());
+      const waiting: Waiting<I, R> = {
+        item,
+        resolve,
+        reject,
+        deadline: setTimeout(() => {
+          const q = this.queues.get(group);
+          if (!q || !q.waiting.includes(waiting)) return;
+          q.waiting = q.waiting.filter((w) => w !== waiting);
+          reject(busy());
+        }, this.options.waitMsMax),
+      };
+      waiting.deadline.unref();
+      queue.waiting.push(waiting);
       this.pump(group, queue);
     });
   }
@@ -75,6 +102,7 @@ export class GroupCommit<I, R> {
       const itemKeys = this.options.conflictKeys(waiting.item);
       if (batch.length < this.options.itemsPerBatchMax && !itemKeys.some((key) => keys.has(key))) {
         for (const key of itemKeys) keys.add(key);
+        clearTimeout(waiting.deadline);
         batch.push(waiting);
       } else {
         rest.push(waiting);
@@ -95,12 +123,13 @@ export class GroupCommit<I, R> {
       // Busy or lost connection: every item is told to retry (with its key,
       // each takes effect once). Anything else failed the whole batch for
       // one item's sake: each item runs alone, so only its own error reaches
-      // each request.
+      // each request; one after the other, in this lane (at once, a rush on
+      // one hot row would hold a connection each while queueing on its lock).
       if (batch.length === 1 || error instanceof AppError) {
         for (const w of batch) w.reject(error);
         return;
       }
-      await Promise.all(batch.map((w) => this.runBatch(group, [w])));
+      for (const w of batch) await this.runBatch(group, [w]);
       return;
     }
     batch.forEach((w, index) => {

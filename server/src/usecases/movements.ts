@@ -17,7 +17,8 @@ export interface TaggedMovement extends KeyedMovement {
 
 /**
  * Applies movements to balances the caller has locked (in key order), then
- * writes every touched balance, its event and every entry in one statement.
+ * writes every touched balance, its events (one per order that moved it)
+ * and every entry in one statement.
  * `locked` is updated in place so later decisions in the same transaction
  * see the new numbers.
  */
@@ -36,6 +37,9 @@ export async function applyMovements(
   if (movements.length === 0) return [];
   const entries: NewLedgerEntry[] = [];
   const touched = new Map<string, { sourceId: string; sku: string } & BalanceState>();
+  // One event per balance per order (orders written together each tell
+  // subscribers what they did), with the balance as that order left it.
+  const events = new Map<string, { sourceId: string; sku: string } & BalanceState>();
   for (const movement of movements) {
     const key = balanceKeyString(movement);
     const current = locked.get(key);
@@ -43,6 +47,7 @@ export async function applyMovements(
     const { balance, balanceAfter } = applyMovement(current, movement);
     locked.set(key, { ...current, ...balance });
     touched.set(key, { sourceId: movement.sourceId, sku: movement.sku, ...balance });
+    events.set(`${movement.orderId ?? ''}\u0000${key}`, { sourceId: movement.sourceId, sku: movement.sku, ...balance });
     entries.push({
       sourceId: movement.sourceId,
       sku: movement.sku,
@@ -56,7 +61,7 @@ export async function applyMovements(
       idempotencyKey: movement.idempotencyKey ?? meta.idempotencyKey,
     });
   }
-  const written = await writeMovements(trx, tenantId, [...touched.values()], entries);
+  const written = await writeMovements(trx, tenantId, [...touched.values()], entries, [...events.values()]);
   await republish(trx, tenantId, { skus: [...new Set(movements.map((m) => m.sku))] }, meta.lockedCoversAllSources ? locked : undefined);
   return written;
 }

@@ -8,7 +8,7 @@ import { findLines, lockOrderByExternalId, toApiOrder, type OrderRow } from '../
 import { storeResponse } from '../db/repositories/idempotency';
 import { AppError, notFound } from '../errors';
 import type { TenantScope } from './context';
-import { GroupCommit, type Settled } from './group-commit';
+import { GroupCommit, waitLimits, type Settled } from './group-commit';
 import { applyMovements, type TaggedMovement } from './movements';
 import { newId, routeOrders, type OrderToRoute } from './route-lines';
 import { inTransaction, replay, requestHash, withoutKey } from './transaction';
@@ -42,6 +42,7 @@ function groupCommitOf(db: Db): GroupCommit<OrderDelivery, Order> {
       // One delivery of an external order, and one use of a key, per batch.
       conflictKeys: (d) => [`order\u0000${d.input.channelId}\u0000${d.input.externalOrderId}`, ...(d.input.idempotencyKey ? [`key\u0000${d.input.idempotencyKey}`] : [])],
       lanes: lanesPerTenant,
+      ...waitLimits,
       itemsPerBatchMax: ordersPerBatchMax,
     });
     groupCommits.set(db, group);
@@ -125,6 +126,17 @@ async function writeOrders(db: Db, tenantId: string, deliveries: readonly OrderD
       });
     });
 
+    // Delivered before: the order as it stands, nothing written (but the key's
+    // answer). Its row is locked before any balance, as every use-case that
+    // changes an order does (order first, then its stock).
+    for (const index of delivered) {
+      const { input } = deliveries[index]!;
+      const existing = await lockOrderByExternalId(trx, tenantId, input.channelId, input.externalOrderId);
+      if (!existing) throw new Error(`order ${input.externalOrderId} vanished while its external order was locked`);
+      const result = toApiOrder(existing, await findLines(trx, tenantId, [existing.id]));
+      if (input.idempotencyKey) await storeResponse(trx, tenantId, input.idempotencyKey, result);
+      outcomes[index] = { ok: true, value: result };
+    }
     const { routed, locked } = fresh.length > 0 ? await routeOrders(trx, tenantId, fresh.map((f) => f.route)) : { routed: [], locked: new Map() };
     const events: NewEvent[] = [];
     const responses: { key: string; requestHash: string; body: unknown }[] = [];
@@ -152,15 +164,6 @@ async function writeOrders(db: Db, tenantId: string, deliveries: readonly OrderD
     }
     await applyMovements(trx, tenantId, locked, movements, { actor: deliveries[0]!.actor, lockedCoversAllSources: true });
 
-    // Delivered before: the order as it stands, nothing written (but the key's answer).
-    for (const index of delivered) {
-      const { input } = deliveries[index]!;
-      const existing = await lockOrderByExternalId(trx, tenantId, input.channelId, input.externalOrderId);
-      if (!existing) throw new Error(`order ${input.externalOrderId} vanished while its external order was locked`);
-      const result = toApiOrder(existing, await findLines(trx, tenantId, [existing.id]));
-      if (input.idempotencyKey) await storeResponse(trx, tenantId, input.idempotencyKey, result);
-      outcomes[index] = { ok: true, value: result };
-    }
     // A key used before answers with its first result, or CONFLICT for another payload.
     for (const index of repeatedKeys) {
       const delivery = deliveries[index]!;

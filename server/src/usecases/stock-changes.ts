@@ -7,7 +7,7 @@ import { balanceKeyString } from '../db/repositories/balances';
 import { claimAndLockBalances, findEntry, recordMovements, type MovementToRecord, type StoredMovementResponse } from '../db/repositories/stock-movements';
 import { AppError, badRequest, notFound } from '../errors';
 import type { TenantScope } from './context';
-import { GroupCommit, type Settled } from './group-commit';
+import { GroupCommit, waitLimits, type Settled } from './group-commit';
 import { republish } from './publishing';
 import { inTransaction, replay, requestHash, withoutKey } from './transaction';
 
@@ -37,6 +37,7 @@ function groupCommitOf(db: Db): GroupCommit<StockChange, InventoryChangeOutput> 
       run: (tenantId, changes) => withScope(tenantScope(tenantId), () => writeStockChanges(db, tenantId, changes)),
       conflictKeys: (change) => [change.input.idempotencyKey],
       lanes: lanesPerTenant,
+      ...waitLimits,
       itemsPerBatchMax: changesPerBatchMax,
     });
     groupCommits.set(db, group);
@@ -104,7 +105,8 @@ async function writeStockChanges(db: Db, tenantId: string, changes: readonly Sto
     });
 
     if (movements.length > 0 || releasedKeys.length > 0) {
-      const entries = await recordMovements(trx, tenantId, { balances: [...touched.values()], movements, releasedKeys });
+      const uncreated = loaded.balances.filter((b) => b.created && !touched.has(balanceKeyString(b)));
+      const entries = await recordMovements(trx, tenantId, { balances: [...touched.values()], movements, releasedKeys, uncreated });
       for (const { index, key, balance } of applied) {
         const entry = entries.get(key);
         if (!entry) throw new Error(`no ledger entry was written for ${key}`);

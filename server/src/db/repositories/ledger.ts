@@ -124,6 +124,8 @@ export async function writeMovements(
   tenantId: string,
   balances: readonly { sourceId: string; sku: string; onHand: number; committed: number }[],
   entries: readonly NewLedgerEntry[],
+  /** The 'balance' events to record, in order (by default each balance as written). */
+  events: readonly { sourceId: string; sku: string; onHand: number; committed: number }[] = balances,
 ): Promise<LedgerEntry[]> {
   if (entries.length === 0) return [];
   const result = await sql<Parameters<typeof toLedgerEntry>[0]>`
@@ -137,8 +139,11 @@ export async function writeMovements(
       returning b.source_id, b.sku, b.on_hand, b.committed
     ), event as (
       insert into events (tenant_id, kind, payload)
-      select ${tenantId}, 'balance', jsonb_build_object('sku', sku, 'sourceId', source_id, 'onHand', on_hand, 'committed', committed, 'available', on_hand - committed)
-      from touched
+      select ${tenantId}, 'balance', jsonb_build_object('sku', v.sku, 'sourceId', v.source_id, 'onHand', v.on_hand, 'committed', v.committed, 'available', v.on_hand - v.committed)
+      from unnest(${events.map((e) => e.sourceId)}::text[], ${events.map((e) => e.sku)}::text[], ${events.map((e) => e.onHand)}::bigint[],
+        ${events.map((e) => e.committed)}::bigint[]) with ordinality as v(source_id, sku, on_hand, committed, position)
+      where exists (select 1 from touched t where t.source_id = v.source_id and t.sku = v.sku)
+      order by v.position
     )
     insert into ledger_entries (tenant_id, source_id, sku, bucket, delta, balance_after, reason, actor, order_id, order_line_id, note, idempotency_key)
     select ${tenantId}, e.source_id, e.sku, e.bucket, e.delta, e.balance_after, e.reason, e.actor, e.order_id, e.order_line_id, e.note, e.idempotency_key

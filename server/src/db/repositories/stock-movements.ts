@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Bucket, LedgerEntry, LedgerReason } from '@onhand/shared';
 import type { DbOrTrx } from '../database';
+import { balanceKeyString, compareBalanceKeys } from './balances';
 import { toLedgerEntry } from './ledger';
 
 /**
@@ -29,8 +30,8 @@ export interface ClaimedBalances {
   sourceIds: Set<string>;
   /** Products that exist, by SKU. */
   products: Map<string, { isBundle: boolean }>;
-  /** Locked balances of claimed requests whose source and product exist, by balanceKeyString. */
-  balances: { sourceId: string; sku: string; onHand: number; committed: number }[];
+  /** Locked balances of claimed requests whose source and product exist; `created` by this statement (none existed). */
+  balances: { sourceId: string; sku: string; onHand: number; committed: number; created: boolean }[];
   /**
    * SKUs a tracked listing onhand publishes sells (itself or as a bundle
    * component): a change of any other moves no published quantity and the
@@ -42,6 +43,7 @@ export interface ClaimedBalances {
 const parseJson = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 
 export async function claimAndLockBalances(db: DbOrTrx, tenantId: string, requests: readonly StockChangeRequest[]): Promise<ClaimedBalances> {
+  const lockOrder = [...new Map(requests.map((r) => [balanceKeyString(r), { sourceId: r.sourceId, sku: r.sku }])).values()].sort(compareBalanceKeys);
   const result = await sql<{ claimed: unknown; sources: unknown; products: unknown; balances: unknown; publishing: unknown }>`
     with input as (
       select * from unnest(${requests.map((r) => r.idempotencyKey)}::text[], ${requests.map((r) => r.procedure)}::text[],
@@ -57,25 +59,28 @@ export async function claimAndLockBalances(db: DbOrTrx, tenantId: string, reques
     source as (select id from sources where tenant_id = ${tenantId} and id in (select source_id from input)),
     product as (select sku, is_bundle from products where tenant_id = ${tenantId} and sku in (select sku from input)),
     wanted as (
-      select distinct i.source_id, i.sku from input i
-      join claim c on c.key = i.key
-      join source s on s.id = i.source_id
-      join product p on p.sku = i.sku and not p.is_bundle
+      -- The batch's balances in the key order every use-case locks in
+      -- (compareBalanceKeys, sorted here, not by the database's collation):
+      -- those of claimed requests whose source and product exist.
+      select k.source_id, k.sku, k.position from unnest(${lockOrder.map((k) => k.sourceId)}::text[], ${lockOrder.map((k) => k.sku)}::text[])
+        with ordinality as k(source_id, sku, position)
+      where exists (select 1 from input i join claim c on c.key = i.key where i.source_id = k.source_id and i.sku = k.sku)
+        and exists (select 1 from source s where s.id = k.source_id)
+        and exists (select 1 from product p where p.sku = k.sku and not p.is_bundle)
     ),
     locked as (
       -- "on conflict do update" takes the row lock of an existing row and
-      -- returns its current values; a new row starts at zero. Rows are
-      -- locked in key order, as everywhere else.
+      -- returns its current values; a new row starts at zero.
       insert into balances (tenant_id, source_id, sku, on_hand, committed)
-      select ${tenantId}, source_id, sku, 0, 0 from wanted order by source_id, sku
+      select ${tenantId}, source_id, sku, 0, 0 from wanted order by position
       on conflict (tenant_id, source_id, sku) do update set tenant_id = excluded.tenant_id
-      returning source_id, sku, on_hand, committed
+      returning source_id, sku, on_hand, committed, xmax = 0 as created
     )
     select
       (select coalesce(json_agg(key), '[]') from claim) as claimed,
       (select coalesce(json_agg(id), '[]') from source) as sources,
       (select coalesce(json_agg(json_build_object('sku', sku, 'isBundle', is_bundle)), '[]') from product) as products,
-      (select coalesce(json_agg(json_build_object('sourceId', source_id, 'sku', sku, 'onHand', on_hand, 'committed', committed)), '[]') from locked) as balances,
+      (select coalesce(json_agg(json_build_object('sourceId', source_id, 'sku', sku, 'onHand', on_hand, 'committed', committed, 'created', created)), '[]') from locked) as balances,
       (select coalesce(json_agg(p.sku), '[]') from product p
         where exists (select 1 from listings l where l.tenant_id = ${tenantId} and l.sku = p.sku and l.status = 'tracked' and l.fulfilled_by = 'merchant')
           or exists (select 1 from bundle_components c join listings l on l.tenant_id = c.tenant_id and l.sku = c.bundle_sku
@@ -129,8 +134,9 @@ type EntryRow = Parameters<typeof toLedgerEntry>[0] & { idempotency_key: string 
  * Writes a batch's decisions: each balance's final numbers (marked counted
  * when a movement of it was a count), the entries in request order, each
  * response under its key, one 'balance' event per change, and releases the
- * keys of refused requests (a refusal writes nothing, so the same key may
- * be used again). Returns the entries by idempotency key.
+ * keys of refused requests and the balance rows created only for them (a
+ * refusal writes nothing, so the same key may be used again). Returns the
+ * entries by idempotency key.
  */
 export async function recordMovements(
   db: DbOrTrx,
@@ -139,6 +145,8 @@ export async function recordMovements(
     balances: readonly { sourceId: string; sku: string; onHand: number; committed: number; counted: boolean }[];
     movements: readonly MovementToRecord[];
     releasedKeys: readonly string[];
+    /** Balance rows the batch created for requests that were all refused: removed, as a rollback would. */
+    uncreated: readonly { sourceId: string; sku: string }[];
   },
 ): Promise<Map<string, LedgerEntry>> {
   const { balances, movements } = write;
@@ -149,8 +157,15 @@ export async function recordMovements(
     write.releasedKeys.length === 0
       ? sql``
       : sql`released as (delete from idempotency_keys where tenant_id = ${tenantId} and key = any(${write.releasedKeys}::text[])),`;
+  const uncreated =
+    write.uncreated.length === 0
+      ? sql``
+      : sql`uncreated as (
+          delete from balances b using unnest(${write.uncreated.map((k) => k.sourceId)}::text[], ${write.uncreated.map((k) => k.sku)}::text[]) as k(source_id, sku)
+          where b.tenant_id = ${tenantId} and b.source_id = k.source_id and b.sku = k.sku
+        ),`;
   const written = await sql<EntryRow>`
-    with ${released}
+    with ${released} ${uncreated}
     balance as (
       insert into balances as b (tenant_id, source_id, sku, on_hand, committed, last_counted_at)
       select ${tenantId}, v.source_id, v.sku, v.on_hand, v.committed, case when v.counted then now() end
