@@ -1,3 +1,5 @@
+import type { Db } from '../db/database';
+import { tenantScope, withScope } from '../db/scope';
 import { AppError } from '../errors';
 
 /** What one item of a batch came to: its answer, or its own error. */
@@ -139,4 +141,26 @@ export class GroupCommit<I, R> {
       else w.reject(outcome.error);
     });
   }
+}
+
+/**
+ * A group commit per database (a process has one; tests open many), made on
+ * first use, whose groups are tenants: each batch is written by `write` in
+ * its tenant's row-level-security scope, whichever request started it.
+ */
+export function perTenantGroupCommit<I, R>(
+  options: Omit<GroupCommitOptions<I, R>, 'run' | 'waitMsMax' | 'waitingMax'> & {
+    write: (db: Db, tenantId: string, items: readonly I[]) => Promise<Settled<R>[]>;
+  },
+): (db: Db) => GroupCommit<I, R> {
+  const byDatabase = new WeakMap<Db, GroupCommit<I, R>>();
+  return (db) => {
+    let group = byDatabase.get(db);
+    if (!group) {
+      const { write, ...rest } = options;
+      group = new GroupCommit<I, R>({ ...rest, ...waitLimits, run: (tenantId, items) => withScope(tenantScope(tenantId), () => write(db, tenantId, items)) });
+      byDatabase.set(db, group);
+    }
+    return group;
+  };
 }

@@ -2,13 +2,12 @@ import type { z } from 'zod';
 import type { Order, ordersIngestInput } from '@onhand/shared';
 import { orderStatus } from '../domain/orders';
 import type { Db } from '../db/database';
-import { tenantScope, withScope } from '../db/scope';
 import { admitOrders, findExternalOrders, writeIngestedOrders } from '../db/repositories/order-batches';
 import { findLines, lockOrderByExternalId, toApiOrder, type OrderRow } from '../db/repositories/orders';
 import { storeResponse } from '../db/repositories/idempotency';
 import { AppError, notFound } from '../errors';
 import type { TenantScope } from './context';
-import { GroupCommit, waitLimits, type Settled } from './group-commit';
+import { perTenantGroupCommit, type Settled } from './group-commit';
 import { applyMovements, type TaggedMovement } from './movements';
 import { newId, routeOrders, type OrderToRoute } from './route-lines';
 import { inTransaction, replay, requestHash, withoutKey } from './transaction';
@@ -32,23 +31,13 @@ const ordersPerBatchMax = 64;
 /** The lock cancels take on an external order (repositories/orders.ts `externalOrderLock`), by its text. */
 const externalOrderLockKey = (tenantId: string, input: { channelId: string; externalOrderId: string }) => JSON.stringify([tenantId, input.channelId, input.externalOrderId]);
 
-const groupCommits = new WeakMap<Db, GroupCommit<OrderDelivery, Order>>();
-
-function groupCommitOf(db: Db): GroupCommit<OrderDelivery, Order> {
-  let group = groupCommits.get(db);
-  if (!group) {
-    group = new GroupCommit<OrderDelivery, Order>({
-      run: (tenantId, deliveries) => withScope(tenantScope(tenantId), () => writeOrders(db, tenantId, deliveries)),
-      // One delivery of an external order, and one use of a key, per batch.
-      conflictKeys: (d) => [`order\u0000${d.input.channelId}\u0000${d.input.externalOrderId}`, ...(d.input.idempotencyKey ? [`key\u0000${d.input.idempotencyKey}`] : [])],
-      lanes: lanesPerTenant,
-      ...waitLimits,
-      itemsPerBatchMax: ordersPerBatchMax,
-    });
-    groupCommits.set(db, group);
-  }
-  return group;
-}
+const groupCommitOf = perTenantGroupCommit<OrderDelivery, Order>({
+  write: (db, tenantId, deliveries) => writeOrders(db, tenantId, deliveries),
+  // One delivery of an external order, and one use of a key, per batch.
+  conflictKeys: (d) => [`order\u0000${d.input.channelId}\u0000${d.input.externalOrderId}`, ...(d.input.idempotencyKey ? [`key\u0000${d.input.idempotencyKey}`] : [])],
+  lanes: lanesPerTenant,
+  itemsPerBatchMax: ordersPerBatchMax,
+});
 
 /**
  * orders.ingest: idempotent on (channel, external order id) even without a

@@ -2,12 +2,11 @@ import type { InventoryChangeOutput } from '@onhand/shared';
 import { applyMovement, available, checkStockable, countsAsStockCheck, type BalanceState, type Movement } from '../domain/ledger';
 import type { Rejection } from '../domain/result';
 import type { Db } from '../db/database';
-import { tenantScope, withScope } from '../db/scope';
 import { balanceKeyString } from '../db/repositories/balances';
 import { claimAndLockBalances, findEntry, recordMovements, type MovementToRecord, type StoredMovementResponse } from '../db/repositories/stock-movements';
 import { AppError, badRequest, notFound } from '../errors';
 import type { TenantScope } from './context';
-import { GroupCommit, waitLimits, type Settled } from './group-commit';
+import { perTenantGroupCommit, type Settled } from './group-commit';
 import { republish } from './publishing';
 import { inTransaction, replay, requestHash, withoutKey } from './transaction';
 
@@ -28,22 +27,12 @@ export interface StockChange {
 const lanesPerTenant = 2;
 const changesPerBatchMax = 200;
 
-const groupCommits = new WeakMap<Db, GroupCommit<StockChange, InventoryChangeOutput>>();
-
-function groupCommitOf(db: Db): GroupCommit<StockChange, InventoryChangeOutput> {
-  let group = groupCommits.get(db);
-  if (!group) {
-    group = new GroupCommit<StockChange, InventoryChangeOutput>({
-      run: (tenantId, changes) => withScope(tenantScope(tenantId), () => writeStockChanges(db, tenantId, changes)),
-      conflictKeys: (change) => [change.input.idempotencyKey],
-      lanes: lanesPerTenant,
-      ...waitLimits,
-      itemsPerBatchMax: changesPerBatchMax,
-    });
-    groupCommits.set(db, group);
-  }
-  return group;
-}
+const groupCommitOf = perTenantGroupCommit<StockChange, InventoryChangeOutput>({
+  write: (db, tenantId, changes) => writeStockChanges(db, tenantId, changes),
+  conflictKeys: (change) => [change.input.idempotencyKey],
+  lanes: lanesPerTenant,
+  itemsPerBatchMax: changesPerBatchMax,
+});
 
 /**
  * A single-bucket stock change, load → decide → write in one transaction.

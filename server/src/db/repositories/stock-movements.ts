@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Bucket, LedgerEntry, LedgerReason } from '@onhand/shared';
+import type { LedgerEntry } from '@onhand/shared';
 import type { DbOrTrx } from '../database';
 import { balanceKeyString, compareBalanceKeys } from './balances';
-import { toLedgerEntry } from './ledger';
+import { toLedgerEntry, type NewLedgerEntry } from './ledger';
 
 /**
  * The hot path of single-bucket stock changes (set quantity, adjust) for a
@@ -108,23 +108,15 @@ export interface StoredMovementResponse {
   committed: number;
 }
 
-export interface MovementToRecord {
+/** A ledger entry of a batch, with its request's key claim and the balance right after it (what its response reports). */
+export type MovementToRecord = Omit<NewLedgerEntry, 'orderId' | 'orderLineId' | 'idempotencyKey'> & {
   idempotencyKey: string;
   /** The key's claim, as claimed (the response is stored with an upsert of it). */
   procedure: string;
   requestHash: string;
-  sourceId: string;
-  sku: string;
-  bucket: Bucket;
-  delta: number;
-  balanceAfter: number;
-  reason: LedgerReason;
-  actor: string;
-  note: string | undefined;
-  /** The balance right after this movement (what its response reports). */
   onHand: number;
   committed: number;
-}
+};
 
 const entryReturning = sql`id, at, source_id, sku, bucket, delta, balance_after, reason, actor, order_id, order_line_id, note, idempotency_key`;
 
