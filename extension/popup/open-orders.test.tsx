@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { BackgroundRequest, Order, SearchAttentionOutput, SourceQuantity } from '@onhand/shared';
-import type { Ask } from './ask';
+import type { Order, SearchAttentionOutput, SourceQuantity } from '@onhand/shared';
+import { fakeAsk } from './fake-ask';
 import { AttentionView } from './attention-view';
 import { OpenOrders } from './open-orders';
 
@@ -12,16 +12,6 @@ const container = document.createElement('div');
 document.body.append(container);
 afterEach(() => render(null, container));
 
-function fakeAsk(answers: Partial<Record<BackgroundRequest['type'], (request: never) => unknown>>) {
-  const calls: BackgroundRequest[] = [];
-  const ask = vi.fn(async (request: BackgroundRequest) => {
-    calls.push(request);
-    const answer = answers[request.type];
-    if (!answer) throw new Error(`unexpected ${request.type}`);
-    return answer(request as never);
-  }) as unknown as Ask;
-  return { ask, calls };
-}
 
 const sources: SourceQuantity[] = [
   { sourceId: 'mf', sourceName: 'MF', kind: 'merchant', onHand: 0, committed: 1, available: -1 },

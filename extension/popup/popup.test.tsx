@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { BackgroundRequest, CatalogResult, LedgerEntry, SearchAttentionOutput } from '@onhand/shared';
-import type { Ask } from './ask';
+import type { CatalogResult, LedgerEntry, SearchAttentionOutput } from '@onhand/shared';
+import { fakeAsk } from './fake-ask';
 import { AttentionView } from './attention-view';
 import { HistoryChart } from './history-chart';
 import { PopupApp } from './popup-app';
@@ -31,17 +31,6 @@ const mug: CatalogResult = {
 };
 const tee: CatalogResult = { ...mug, sku: 'DEMO-TEE', title: 'Tee', warnings: [], listings: [] };
 
-/** A fake background: answers by request type, records every request. */
-function fakeAsk(answers: Partial<Record<BackgroundRequest['type'], (request: never) => unknown>>) {
-  const calls: BackgroundRequest[] = [];
-  const ask = vi.fn(async (request: BackgroundRequest) => {
-    calls.push(request);
-    const answer = answers[request.type];
-    if (!answer) throw new Error(`unexpected ${request.type}`);
-    return answer(request as never);
-  }) as unknown as Ask;
-  return { ask, calls };
-}
 
 const container = document.createElement('div');
 document.body.append(container);

@@ -4,8 +4,7 @@ import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPostgresDatabase } from '@onhand/server/testing';
-import { apiClient, benchDatabaseUrl, fmt, spawnServer, type ServerProcess } from './support';
+import { benchWorld, fmt, type ServerProcess } from './support';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const mb = (bytes: number) => `${fmt(bytes / 2 ** 20)} MB`;
@@ -50,28 +49,10 @@ export async function serverMemory(server: ServerProcess): Promise<{ rssBytes: n
   return { rssBytes: figure('process_resident_memory_bytes'), peakRssBytes: figure('onhand_process_peak_resident_memory_bytes') };
 }
 
-/** A fresh database with a server process on it, a seller tenant with MF, and the tokens the CLI needs. */
+/** The bench world (support.ts), with what the CLI needs: the server's address and the seller's token. */
 export async function cliWorld() {
-  const database = await createPostgresDatabase(benchDatabaseUrl);
-  const server = await spawnServer({ DATABASE_URL: database.databaseUrl });
-  const admin = apiClient(server.url, server.adminToken);
-  const { tenantId } = await admin.admin.tenants.create.mutate({ name: 'Bench seller' });
-  const { token: sellerToken } = await admin.admin.tokens.issue.mutate({ tenantId, role: 'seller', label: 'bench' });
-  const seller = apiClient(server.url, sellerToken);
-  const mf = await seller.sources.create.mutate({ name: 'MF', kind: 'merchant', isDefault: true, idempotencyKey: 'mf' });
-  return {
-    databaseUrl: database.databaseUrl,
-    server,
-    admin,
-    seller,
-    tenantId,
-    sellerToken,
-    sourceId: mf.sourceId,
-    close: async () => {
-      await server.stop();
-      await database.drop();
-    },
-  };
+  const world = await benchWorld();
+  return { ...world, sourceId: world.mf.sourceId };
 }
 
 /**

@@ -162,8 +162,11 @@ export async function benchWorld() {
     const mf = await seller.sources.create.mutate({ name: 'MF', kind: 'merchant', isDefault: true, idempotencyKey: 'mf' });
     return {
       databaseUrl: database.databaseUrl,
+      server,
       admin,
       seller,
+      /** The seller's token, for clients other than `seller` (the CLI). */
+      sellerToken: token,
       tenantId,
       mf,
       /**

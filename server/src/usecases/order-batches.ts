@@ -3,7 +3,7 @@ import type { Order, ordersIngestInput } from '@onhand/shared';
 import { orderStatus } from '../domain/orders';
 import type { Db } from '../db/database';
 import { admitOrders, findExternalOrders, writeIngestedOrders } from '../db/repositories/order-batches';
-import { findLines, lockOrderByExternalId, toApiOrder, type OrderRow } from '../db/repositories/orders';
+import { externalOrderLockKey, findLines, lockOrderByExternalId, toApiOrder, type OrderRow } from '../db/repositories/orders';
 import { storeResponse } from '../db/repositories/idempotency';
 import { AppError, notFound } from '../errors';
 import type { TenantScope } from './context';
@@ -27,9 +27,6 @@ const procedure = 'orders.ingest';
 // database, the next gathers what arrives meanwhile.
 const lanesPerTenant = 2;
 const ordersPerBatchMax = 64;
-
-/** The lock cancels take on an external order (repositories/orders.ts `externalOrderLock`), by its text. */
-const externalOrderLockKey = (tenantId: string, input: { channelId: string; externalOrderId: string }) => JSON.stringify([tenantId, input.channelId, input.externalOrderId]);
 
 const groupCommitOf = perTenantGroupCommit<OrderDelivery, Order>({
   write: (db, tenantId, deliveries) => writeOrders(db, tenantId, deliveries),
@@ -63,8 +60,9 @@ async function writeOrders(db: Db, tenantId: string, deliveries: readonly OrderD
     const outcomes: Settled<Order>[] = [];
     const keyed = deliveries.flatMap((d) => (d.input.idempotencyKey ? [{ key: d.input.idempotencyKey, requestHash: d.requestHash }] : []));
     const admitted = await admitOrders(trx, tenantId, {
+      procedure,
       claims: keyed,
-      lockKeys: [...new Set(deliveries.map((d) => externalOrderLockKey(tenantId, d.input)))].sort(),
+      lockKeys: [...new Set(deliveries.map((d) => externalOrderLockKey(tenantId, d.input.channelId, d.input.externalOrderId)))].sort(),
       channelIds: [...new Set(deliveries.map((d) => d.input.channelId))],
     });
 
@@ -143,6 +141,7 @@ async function writeOrders(db: Db, tenantId: string, deliveries: readonly OrderD
     });
     if (orders.length > 0 || releasedKeys.length > 0) {
       await writeIngestedOrders(trx, tenantId, {
+        procedure,
         orders,
         lines: routed.flatMap((r) => r.lines),
         allocations: routed.flatMap((r) => r.allocations),

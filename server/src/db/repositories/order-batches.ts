@@ -13,19 +13,19 @@ const parseJson = <T>(value: T | string): T => (typeof value === 'string' ? (JSO
 
 /**
  * Claims the batch's idempotency keys, takes the external orders' locks (the
- * ones cancels take, `externalOrderLock`) in the order given, and reads the
+ * ones cancels take, `lockExternalOrder`, named by `externalOrderLockKey`) in the order given, and reads the
  * channels. The orders themselves are read by `findExternalOrders` in the
  * next statement, whose snapshot sees what the lock holders committed.
  */
 export async function admitOrders(
   db: DbOrTrx,
   tenantId: string,
-  batch: { claims: readonly { key: string; requestHash: string }[]; lockKeys: readonly string[]; channelIds: readonly string[] },
+  batch: { procedure: string; claims: readonly { key: string; requestHash: string }[]; lockKeys: readonly string[]; channelIds: readonly string[] },
 ): Promise<{ claimedKeys: Set<string>; channels: Map<string, Channel> }> {
   const result = await sql<{ claimed: unknown; channels: unknown; locked: unknown }>`
     with claim as (
       insert into idempotency_keys (tenant_id, key, procedure, request_hash)
-      select ${tenantId}, c.key, 'orders.ingest', c.request_hash
+      select ${tenantId}, c.key, ${batch.procedure}, c.request_hash
       from unnest(${batch.claims.map((c) => c.key)}::text[], ${batch.claims.map((c) => c.requestHash)}::text[]) as c(key, request_hash)
       order by c.key
       on conflict (tenant_id, key) do nothing
@@ -74,6 +74,8 @@ export async function writeIngestedOrders(
   db: DbOrTrx,
   tenantId: string,
   write: {
+    /** The procedure the responses' keys were claimed for. */
+    procedure: string;
     orders: readonly (OrderRow & { status: OrderStatus })[];
     lines: readonly LineRow[];
     allocations: readonly AllocationRow[];
@@ -136,7 +138,7 @@ export async function writeIngestedOrders(
       returning 1
     ), stored as (
       insert into idempotency_keys (tenant_id, key, procedure, request_hash, response)
-      select ${tenantId}, r.key, 'orders.ingest', r.request_hash, r.response
+      select ${tenantId}, r.key, ${write.procedure}, r.request_hash, r.response
       from json_to_recordset(${JSON.stringify(responses)}::json) as r(key text, request_hash text, response jsonb)
       on conflict (tenant_id, key) do update set response = excluded.response
       returning 1

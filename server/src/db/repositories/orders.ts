@@ -57,12 +57,14 @@ function toOrderRow(r: { id: string; channel_id: string; external_order_id: stri
  * tombstone the ingest sees.
  */
 export async function lockExternalOrder(db: DbOrTrx, tenantId: string, channelId: string, externalOrderId: string): Promise<void> {
-  await sql`select ${externalOrderLock(tenantId, channelId, externalOrderId)}`.execute(db);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${externalOrderLockKey(tenantId, channelId, externalOrderId)}, 0))`.execute(db);
 }
 
-/** The lock of `lockExternalOrder` as an expression, to take it within another statement. */
-export const externalOrderLock = (tenantId: string, channelId: string, externalOrderId: string) =>
-  sql`pg_advisory_xact_lock(hashtextextended(${JSON.stringify([tenantId, channelId, externalOrderId])}, 0))`;
+/**
+ * The text whose hash names an external order's lock (`lockExternalOrder`;
+ * a batch of ingested orders takes the same locks, order-batches.ts).
+ */
+export const externalOrderLockKey = (tenantId: string, channelId: string, externalOrderId: string): string => JSON.stringify([tenantId, channelId, externalOrderId]);
 
 export async function lockOrderByExternalId(db: DbOrTrx, tenantId: string, channelId: string, externalOrderId: string): Promise<OrderRow | undefined> {
   const row = await db
