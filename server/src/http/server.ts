@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { TRPCError } from '@trpc/server';
+import type { TRPCRequestInfo } from '@trpc/server/http';
+import { createLeanTrpcHandler } from './lean-trpc-handler';
 import { GracefulClose } from './graceful-close';
 import type { Logger } from 'pino';
 import { openDatabase, type DatabaseKind } from '../db/connect';
@@ -47,6 +49,11 @@ export interface StartServerOptions {
   logger?: Logger;
   /** The connector that pushes published quantities to each marketplace; none means pushes wait. */
   connectorFor?: ConnectorLookup;
+  /**
+   * 'standalone': every tRPC request through the tRPC package's own handler,
+   * none through the lean one (tests compare their answers). Default 'lean'.
+   */
+  trpcHandler?: 'lean' | 'standalone';
   /** Accept order notifications from the marketplace simulator at POST /webhooks/simulator with this bearer secret. */
   simulatorWebhookSecret?: string | undefined;
 }
@@ -90,14 +97,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const drainer = new PushDrainer(database.db, options.connectorFor ?? (() => undefined), log, { onChanged: () => feed.changed() });
     if (options.connectorFor) drainer.start();
 
-    const trpcHandler = createHTTPHandler({
+    const trpcOptions = {
       router: appRouter,
       basePath: '/trpc/',
       maxBodySize: maxBodyBytes,
       // A 500-row page lookup does not fit in a URL: clients send queries as
       // POST (httpBatchLink's methodOverride) and the body limit applies.
       allowMethodOverride: true,
-      createContext: ({ req, info }) => {
+      createContext: ({ req, info }: { req: IncomingMessage; info: TRPCRequestInfo }) => {
         // Checked before any call runs or touches the database: too many
         // calls in one request, or a token over its rate, is refused here.
         if (graceful.closing) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the server is shutting down; retry (with the same idempotencyKey)' });
@@ -119,14 +126,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         };
       },
       // Every refusal for being busy or over a rate says when to come back.
-      responseMeta: ({ errors }) => {
+      responseMeta: ({ errors }: { errors: TRPCError[] }) => {
         const retryAfterSeconds = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error) ?? (error.code === 'SERVICE_UNAVAILABLE' ? 1 : 0)));
         return retryAfterSeconds > 0 ? { headers: { 'retry-after': String(retryAfterSeconds) } } : {};
       },
-      onError: ({ error, path }) => {
+      onError: ({ error, path }: { error: TRPCError; path: string | undefined }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'internal error');
       },
-    });
+    };
+    // Plain queries and mutations are answered from Node's request directly
+    // (http/lean-trpc-handler.ts); the rest by tRPC's standalone handler.
+    const standaloneHandler = createHTTPHandler(trpcOptions);
+    const trpcHandler =
+      options.trpcHandler === 'standalone'
+        ? standaloneHandler
+        : createLeanTrpcHandler({ ...trpcOptions, maxBodySize: maxBodyBytes, fallback: standaloneHandler, logFailure: (error) => log.error({ err: error }, 'internal error in the tRPC handler') });
     // A request reads nothing until it says whose rows it works on: tRPC
     // procedures set the seller's tenant or the platform; the webhook (checked
     // by its secret) and the admin routes (checked by their token) are the

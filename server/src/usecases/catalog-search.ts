@@ -15,6 +15,7 @@ import type {
 import { listChannels } from '../db/repositories/channels';
 import { insertEvents, type NewEvent } from '../db/repositories/events';
 import { findProducts } from '../db/repositories/products';
+import type { RecordedDrift } from '../db/repositories/listings';
 import { listSources } from '../db/repositories/sources';
 import type { TenantScope } from './context';
 import { inventoryBySkus } from './inventory';
@@ -267,7 +268,13 @@ const driftingListings = (tenantId: string) => sql`
  * clears it). Writes only when that changes, and then announces it (a
  * `listing` event) so the toolbar badge recounts. True when it wrote.
  */
-export async function recordDrift(scope: TenantScope, input: { rows: readonly { key: string; displayedQuantity?: number | undefined }[] }, answer: LookupOutput): Promise<boolean> {
+export async function recordDrift(
+  scope: TenantScope,
+  input: { rows: readonly { key: string; displayedQuantity?: number | undefined }[] },
+  answer: LookupOutput,
+  /** What listing_drift held for the page's listings, read with the page (loadLookupPage). */
+  recordedDrift: readonly RecordedDrift[],
+): Promise<boolean> {
   const displayed = new Map(input.rows.flatMap((r) => (r.displayedQuantity !== undefined ? [[r.key, r.displayedQuantity] as const] : [])));
   if (displayed.size === 0) return false;
   const seen = new Map<string, { sku: string | undefined; displayed: number; published: number }>();
@@ -278,19 +285,15 @@ export async function recordDrift(scope: TenantScope, input: { rows: readonly { 
   }
   if (seen.size === 0) return false;
   const { db, tenantId } = scope;
-  const ids = [...seen.keys()];
-  const before = await sql<{ listing_id: string; displayed_quantity: number; published_quantity: number; acknowledged_since: boolean }>`
-    select d.listing_id, d.displayed_quantity, d.published_quantity, coalesce(p.acknowledged_at > d.seen_at, false) as acknowledged_since
-    from listing_drift d left join listing_pushes p on p.tenant_id = d.tenant_id and p.listing_id = d.listing_id
-    where d.tenant_id = ${tenantId} and d.listing_id = any(${ids}::text[])`.execute(db);
-  const recorded = new Map(before.rows.map((r) => [r.listing_id, r]));
+  const recorded = new Map(recordedDrift.map((r) => [r.listingId, r]));
   const drifting = [...seen].filter(([, s]) => s.displayed !== s.published);
-  const changed = drifting.filter(([id, s]) => recorded.get(id)?.displayed_quantity !== s.displayed || recorded.get(id)?.published_quantity !== s.published);
+  const changed = drifting.filter(([id, s]) => recorded.get(id)?.displayedQuantity !== s.displayed || recorded.get(id)?.publishedQuantity !== s.published);
   const cleared = [...seen].filter(([id, s]) => s.displayed === s.published && recorded.has(id));
   // A drifting listing seen again after the marketplace acknowledged a newer
   // quantity drifts anew: its sighting is brought past the acknowledgement.
   // Otherwise a page shown again writes nothing (lookups stay reads).
-  const refreshed = drifting.filter(([id]) => recorded.get(id)?.acknowledged_since === true && !changed.some(([c]) => c === id));
+  const changedIds = new Set(changed.map(([id]) => id));
+  const refreshed = drifting.filter(([id]) => recorded.get(id)?.acknowledgedSince === true && !changedIds.has(id));
   if (changed.length === 0 && cleared.length === 0 && refreshed.length === 0) return false;
   await inTransaction(db, async (trx) => {
     const upserts = [...changed, ...refreshed];

@@ -4,7 +4,7 @@ import type { Listing, LookupOutput, LookupRow, SourceQuantity, listingsImportIn
 import { available } from '../domain/ledger';
 import { isDrift, publishedQuantity } from '../domain/publishing';
 import { insertChannel, listChannels } from '../db/repositories/channels';
-import { findListing, insertSeenListings, loadLookupPage, setListingRules, updateListing, type ListingWithRules } from '../db/repositories/listings';
+import { findListing, insertSeenListings, loadLookupPage, setListingRules, updateListing, type ListingWithRules, type RecordedDrift } from '../db/repositories/listings';
 import { findProduct, findProducts, upsertProductRow } from '../db/repositories/products';
 import { notFound } from '../errors';
 import { insertEvents, type NewEvent } from '../db/repositories/events';
@@ -33,10 +33,12 @@ interface ProductFigures {
  * listing by the identifiers the page shows, and answered with the product's
  * quantity per source, what onhand publishes, and the warnings that apply.
  * Everything is read in one statement (loadLookupPage); the rest is lookups
- * in maps and the publishing rules.
+ * in maps and the publishing rules. `recordedDrift` (read in the same
+ * statement when the page shows quantities) is for recordDrift.
  */
-export async function lookupListings(scope: TenantScope, input: LookupInput): Promise<LookupOutput> {
-  const page = await loadLookupPage(scope.db, scope.tenantId, { channelId: input.channelId, marketplace: input.marketplace, region: input.region, rows: input.rows });
+export async function lookupListings(scope: TenantScope, input: LookupInput): Promise<{ answer: LookupOutput; recordedDrift: RecordedDrift[] }> {
+  const withDrift = input.rows.some((row) => row.displayedQuantity !== undefined);
+  const page = await loadLookupPage(scope.db, scope.tenantId, { channelId: input.channelId, marketplace: input.marketplace, region: input.region, rows: input.rows, withDrift });
   if (input.channelId !== undefined && page.channels.length === 0) throw notFound('channel', 'channelId');
   const { sources } = page;
 
@@ -134,7 +136,7 @@ export async function lookupListings(scope: TenantScope, input: LookupInput): Pr
     }
     return out;
   });
-  return { rows };
+  return { answer: { rows }, recordedDrift: page.drift };
 }
 
 /**

@@ -156,6 +156,20 @@ export interface LookupPageData {
   /** Balances of those products and of their components. */
   balances: { sourceId: string; sku: string; onHand: number; committed: number }[];
   pushes: { listingId: string; state: PushState; desired: number; pushed: number | null; acknowledgedAt: string | null }[];
+  /**
+   * With `withDrift`: what `listing_drift` remembers of the page's listings
+   * (usecases/catalog-search.ts recordDrift), and whether the marketplace
+   * acknowledged a push since that sighting. Read here, in the lookup's
+   * snapshot, so that a page showing quantities costs no second round trip.
+   */
+  drift: RecordedDrift[];
+}
+
+export interface RecordedDrift {
+  listingId: string;
+  displayedQuantity: number;
+  publishedQuantity: number;
+  acknowledgedSince: boolean;
 }
 
 // Rows travel as JSON arrays built by PostgreSQL: one parse of one value
@@ -189,6 +203,8 @@ export async function loadLookupPage(
     region?: string | undefined;
     /** The identifiers each row of the page shows (at least one of the two). */
     rows: readonly { channelSku?: string | undefined; externalId?: string | undefined }[];
+    /** Also read the page's recorded drift (the page shows quantities). */
+    withDrift: boolean;
   },
 ): Promise<LookupPageData> {
   const rowChannelSkus = page.rows.map((r) => r.channelSku ?? null);
@@ -204,6 +220,7 @@ export async function loadLookupPage(
     components: [bundleSku: string, componentSku: string, quantity: number][] | null;
     balances: [sourceId: string, sku: string, onHand: number, committed: number][] | null;
     pushes: [listingId: string, state: PushState, desired: number, pushed: number | null, acknowledgedAt: string | null][] | null;
+    drift: [listingId: string, displayed: number, published: number, acknowledgedSince: boolean][] | null;
   }>`
     with marketplace_channels as (
       select c.id, c.marketplace, c.region, c.name from channels c
@@ -277,6 +294,13 @@ export async function loadLookupPage(
       cross join lateral (
         select lp.listing_id, lp.state, lp.desired, lp.pushed, lp.acknowledged_at from listing_pushes lp where lp.tenant_id = ${tenantId} and lp.listing_id = pl.id offset 0
       ) lp
+    ),
+    page_drift as (
+      select d.* from page_listings pl
+      cross join lateral (
+        select d.listing_id, d.displayed_quantity, d.published_quantity, d.seen_at from listing_drift d
+        where ${page.withDrift}::boolean and d.tenant_id = ${tenantId} and d.listing_id = pl.id offset 0
+      ) d
     )
     select
       (select json_agg(json_build_array(pc.id, pc.marketplace, pc.region, pc.name,
@@ -290,7 +314,9 @@ export async function loadLookupPage(
       (select json_agg(json_build_array(b.source_id, b.sku, b.on_hand, b.committed)) from page_balances b) as balances,
       (select json_agg(json_build_array(lp.listing_id, lp.state, lp.desired, lp.pushed,
           to_char(lp.acknowledged_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
-        from page_pushes lp) as pushes
+        from page_pushes lp) as pushes,
+      (select json_agg(json_build_array(d.listing_id, d.displayed_quantity, d.published_quantity, coalesce(lp.acknowledged_at > d.seen_at, false)))
+        from page_drift d left join page_pushes lp on lp.listing_id = d.listing_id) as drift
   `.execute(db);
   const row = result.rows[0];
   return {
@@ -311,5 +337,6 @@ export async function loadLookupPage(
     components: (row?.components ?? []).map(([bundleSku, componentSku, quantity]) => ({ bundleSku, componentSku, quantity })),
     balances: (row?.balances ?? []).map(([sourceId, sku, onHand, committed]) => ({ sourceId, sku, onHand: Number(onHand), committed: Number(committed) })),
     pushes: (row?.pushes ?? []).map(([listingId, state, desired, pushed, acknowledgedAt]) => ({ listingId, state, desired, pushed, acknowledgedAt })),
+    drift: (row?.drift ?? []).map(([listingId, displayedQuantity, publishedQuantity, acknowledgedSince]) => ({ listingId, displayedQuantity, publishedQuantity, acknowledgedSince })),
   };
 }

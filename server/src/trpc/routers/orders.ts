@@ -39,8 +39,8 @@ export const listingsRouter = router({
   // A page's lookup also remembers which listings the page shows drifting
   // ("needs attention"); when that changed, the change goes out at once.
   lookup: sellerProcedure.input(listingsLookupInput).query(async ({ ctx, input }) => {
-    const answer = await lookupListings(ctx.scope, input);
-    if (await recordDrift(ctx.scope, input, answer)) ctx.afterMutation?.();
+    const { answer, recordedDrift } = await lookupListings(ctx.scope, input);
+    if (await recordDrift(ctx.scope, input, answer, recordedDrift)) ctx.afterMutation?.();
     return answer;
   }),
   reportSeen: sellerProcedure.input(listingsReportSeenInput).mutation(({ ctx, input }) => reportSeenListings(ctx.scope, input)),
