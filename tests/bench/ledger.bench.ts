@@ -40,6 +40,9 @@ export async function benchLedger(options: { seconds: number }): Promise<string[
     const hot = await throughput(clients, options.seconds * 1000, (client, i) =>
       sellers[client]!.inventory.adjust.mutate({ sku: 'BENCH-1', sourceId: mf.sourceId, delta: 1, reason: 'received', idempotencyKey: `h-${run}-${i}` }),
     );
+    // What the same clients get from a call that does no work (no database):
+    // the ceiling the HTTP API itself sets on this machine.
+    const noWork = await throughput(clients, options.seconds * 500, (client) => sellers[client]!.account.get.query());
     const reconciled = await admin.admin.reconcile.mutate({ tenantId });
     const tps = pgbenchTps(world.databaseUrl, clients, options.seconds);
     return [
@@ -47,6 +50,7 @@ export async function benchLedger(options: { seconds: number }): Promise<string[
       `  pgbench TPC-B-like (same server, same run): ${fmt(tps)} TPS`,
       `  spread over 10,000 SKUs: ${fmt(spread)} /s = ${fmt(spread / tps, 2)}× pgbench (target ≥ 0.5×)`,
       `  one hot SKU:             ${fmt(hot)} /s = ${fmt(hot / tps, 2)}× pgbench (target ≥ 0.2×)`,
+      `  a call that does no work (account.get), same clients: ${fmt(noWork)} /s = ${fmt(noWork / tps, 2)}× pgbench`,
       `  reconcile afterwards: ${reconciled.checked} balances checked, ${reconciled.mismatches.length} mismatches`,
     ];
   } finally {
