@@ -140,7 +140,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const trpcHandler =
       options.trpcHandler === 'standalone'
         ? standaloneHandler
-        : createLeanTrpcHandler({ ...trpcOptions, maxBodySize: maxBodyBytes, fallback: standaloneHandler, logFailure: (error) => log.error({ err: error }, 'internal error in the tRPC handler') });
+        : createLeanTrpcHandler({ ...trpcOptions, fallback: standaloneHandler, logFailure: (error) => log.error({ err: error }, 'internal error in the tRPC handler') });
     // A request reads nothing until it says whose rows it works on: tRPC
     // procedures set the seller's tenant or the platform; the webhook (checked
     // by its secret) and the admin routes (checked by their token) are the
