@@ -56,7 +56,14 @@ export class ChangeFeed {
     this.watermark = await latestSeq(this.db);
     // One LISTEN connection per process: new events carry their seq, a
     // revocation the payload `authChangedPayload`.
-    this.unlisten = await this.listen(sequencedChannel, (payload) => (payload === authChangedPayload ? forgetTokens(this.db) : this.fetch()));
+    // A pass's own notification usually finds its events already read (the
+    // pass fetches after it commits): nothing to ask the database then.
+    // Passes commit in seq order, so a watermark at or past the notified seq
+    // has read every event up to it.
+    this.unlisten = await this.listen(sequencedChannel, (payload) => {
+      if (payload === authChangedPayload) forgetTokens(this.db);
+      else if (!/^\d+$/.test(payload) || BigInt(payload) > BigInt(this.watermark)) this.fetch();
+    });
     this.timer = setInterval(() => {
       this.changed();
       this.fetch();
@@ -83,11 +90,7 @@ export class ChangeFeed {
         this.sequenceAgain = false;
         const started = Date.now();
         try {
-          const seq = await inTransaction(this.db, async (trx) => {
-            const last = await sequenceEvents(trx);
-            if (last !== null) await trx.selectNoFrom((eb) => eb.fn('pg_notify', [eb.val(sequencedChannel), eb.val(last)]).as('n')).execute();
-            return last;
-          });
+          const seq = await inTransaction(this.db, (trx) => sequenceEvents(trx, sequencedChannel));
           if (seq !== null) this.fetch();
         } catch (error) {
           if (!this.stopped) this.log.warn({ err: error }, 'sequencing events failed; the next pass retries');
