@@ -1,4 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AddressInfo } from 'node:net';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -201,5 +202,21 @@ describe('the lean tRPC handler, beside tRPC’s standalone handler', () => {
     await send(lean, post('breaksAlways', '{}'));
     expect(failures).toHaveLength(1);
     expect(String(failures[0])).toContain('the formatter breaks always, again');
+  });
+
+  it('works in the request’s async context, for a POST whose body arrives later as for a GET (the server’s database scope travels that way)', async () => {
+    const storage = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    const handler = createLeanTrpcHandler({
+      ...handlerOptions([]),
+      createContext: () => (seen.push(storage.getStore()), { user: null }),
+      logFailure: (error) => failures.push(error),
+      fallback: (req) => fellBack.push(`${req.method} ${req.url}`),
+    });
+    const scoped = await listen((req, res) => storage.run('this request', () => handler(req, res)));
+    expect((await send(scoped, post('double', '{"n":2}'))).body).toEqual({ result: { data: { n: 4 } } });
+    expect((await send(scoped, get('echo?input=%7B%22n%22%3A1%7D'))).body).toEqual({ result: { data: { n: 1 } } });
+    expect(seen).toEqual(['this request', 'this request']);
+    expect(fellBack).toEqual([]);
   });
 });

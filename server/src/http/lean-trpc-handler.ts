@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPCError, type AnyRouter } from '@trpc/server';
 import { createURL, internal_exceptionHandler } from '@trpc/server/adapters/node-http';
@@ -52,6 +53,9 @@ export interface LeanTrpcOptions<TContext> {
   fallback: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
+// Procedures get no abort signal: none of the queries or mutations reads
+// one (an AbortController per request was part of the adapter's cost), and
+// subscriptions, which do, go to tRPC's handler.
 type Procedure = ((opts: { path: string; getRawInput: () => Promise<unknown>; ctx: unknown; type: 'query' | 'mutation'; signal: AbortSignal | undefined; batchIndex: number }) => Promise<unknown>) & {
   _def: { type: 'query' | 'mutation' | 'subscription' };
 };
@@ -85,23 +89,28 @@ export function createLeanTrpcHandler<TContext>(options: LeanTrpcOptions<TContex
       chunks.push(chunk);
     });
     req.on('error', () => res.destroy());
-    req.on('end', () => {
-      const text = Buffer.concat(chunks, size).toString('utf8');
-      let parsed: unknown;
-      try {
-        parsed = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        // Not JSON: tRPC words that refusal (request-limits.ts names the body).
-        fallbackWithBody(req, res, text, options);
-        return;
-      }
-      // A batch's inputs are an object keyed by call index; tRPC refuses anything else.
-      if (request.isBatchCall && !isBatchInputs(parsed)) {
-        fallbackWithBody(req, res, text, options);
-        return;
-      }
-      answer(req, res, request, parsed, options).catch((error: unknown) => failed(req, res, error, options));
-    });
+    // Bound to the request's async context (its database scope, db/scope.ts),
+    // which the socket's 'end' event would otherwise not carry.
+    req.on(
+      'end',
+      AsyncResource.bind(() => {
+        const text = Buffer.concat(chunks, size).toString('utf8');
+        let parsed: unknown;
+        try {
+          parsed = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          // Not JSON: tRPC words that refusal (request-limits.ts names the body).
+          fallbackWithBody(req, res, text, options);
+          return;
+        }
+        // A batch's inputs are an object keyed by call index; tRPC refuses anything else.
+        if (request.isBatchCall && !isBatchInputs(parsed)) {
+          fallbackWithBody(req, res, text, options);
+          return;
+        }
+        answer(req, res, request, parsed, options).catch((error: unknown) => failed(req, res, error, options));
+      }),
+    );
   };
 }
 
