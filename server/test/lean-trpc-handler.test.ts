@@ -1,9 +1,9 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { DatabaseKind } from '../src/db/connect';
 import { startServer, type RunningServer, type StartServerOptions } from '../src/http/server';
 import { createPostgresDatabase, readPgliteTemplate } from '../src/testing';
 import { databaseKinds } from './support/harness';
+import { sendWire, type Framing, type Wire } from './support/wire';
 
 /**
  * The lean tRPC handler (http/lean-trpc-handler.ts) answers exactly as tRPC's
@@ -37,64 +37,24 @@ async function startOne(kind: DatabaseKind, trpcHandler: 'lean' | 'standalone'):
   return { server, close: async () => (await server.close(), await created.drop()) };
 }
 
-/** What goes on the wire. `chunked`: the body without content-length. */
-interface Wire {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-  chunked?: boolean;
-  token?: string;
-  /** A stream (SSE): only its head and first event are read. */
-  firstEvent?: boolean;
-}
-
 interface Seen {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
 }
-/** How the body was framed: tRPC's handler streams it (chunked), the lean handler writes it whole. Not compared. */
-type Framing = 'content-length' | 'chunked' | undefined;
 
 const comparedHeaders = ['content-type', 'vary', 'allow', 'retry-after'] as const;
 
-function send(server: RunningServer, wire: Wire): Promise<Seen & { framing: Framing }> {
-  const headers: Record<string, string> = { ...wire.headers };
-  if (wire.token) headers.authorization = `Bearer ${wire.token}`;
-  if (wire.body !== undefined && !wire.chunked) headers['content-length'] = String(Buffer.byteLength(wire.body));
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, method: wire.method, path: wire.path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      const done = () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          // Not JSON (an event stream): compared as text.
-        }
-        const framing = res.headers['content-length'] !== undefined ? 'content-length' : res.headers['transfer-encoding'] === 'chunked' ? 'chunked' : undefined;
-        resolve({ status: res.statusCode!, headers: Object.fromEntries(comparedHeaders.map((name) => [name, res.headers[name]])), body, framing });
-      };
-      res.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        if (wire.firstEvent && Buffer.concat(chunks).includes('\n\n')) {
-          res.destroy();
-          done();
-        }
-      });
-      res.on('end', done);
-      res.on('error', reject);
-    });
-    // A server may answer (413) before it has read all of a large body.
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
-    if (wire.chunked && wire.body !== undefined) {
-      // Several writes before end(): node:http sends Transfer-Encoding: chunked.
-      for (let at = 0; at < wire.body.length; at += 65_536) req.write(wire.body.slice(at, at + 65_536));
-      req.end();
-    } else req.end(wire.body);
-  });
+/** The answer to `wire`; its framing (tRPC's handler streams a body, the lean handler writes it whole) is not compared. */
+async function send(server: RunningServer, wire: Wire): Promise<Seen & { framing: Framing }> {
+  const answer = await sendWire(server.port, wire);
+  let body: unknown = answer.text;
+  try {
+    body = answer.text === '' ? undefined : JSON.parse(answer.text);
+  } catch {
+    // Not JSON (an event stream): compared as text.
+  }
+  return { status: answer.status, headers: Object.fromEntries(comparedHeaders.map((name) => [name, answer.headers[name]])), body, framing: answer.framing };
 }
 
 /** The same setup on each server, through the API; what differs between them is named here. */

@@ -1,10 +1,11 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AddressInfo } from 'node:net';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { z } from 'zod';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sendWire, type Wire } from '../../test/support/wire';
 import { createLeanTrpcHandler } from './lean-trpc-handler';
 
 /**
@@ -78,38 +79,16 @@ const leanHandler = createLeanTrpcHandler({
   },
 });
 
-interface Wire {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-  chunked?: boolean;
-}
 interface Seen {
   status: number;
   headers: Record<string, string | undefined>;
   body: unknown;
 }
 
-function send(server: Server, wire: Wire): Promise<Seen> {
-  const headers = { ...wire.headers, ...(wire.body !== undefined && !wire.chunked ? { 'content-length': String(Buffer.byteLength(wire.body)) } : {}) };
-  const { port } = server.address() as AddressInfo;
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: wire.method, path: wire.path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const picked = Object.fromEntries(['content-type', 'vary', 'allow', 'retry-after'].map((name) => [name, res.headers[name] as string | undefined]));
-        resolve({ status: res.statusCode!, headers: picked, body: text === '' ? undefined : (JSON.parse(text) as unknown) });
-      });
-    });
-    req.on('error', reject);
-    if (wire.chunked && wire.body !== undefined) {
-      req.write(wire.body);
-      req.end();
-    } else req.end(wire.body);
-  });
+async function send(server: Server, wire: Wire): Promise<Seen> {
+  const answer = await sendWire((server.address() as AddressInfo).port, wire);
+  const picked = Object.fromEntries(['content-type', 'vary', 'allow', 'retry-after'].map((name) => [name, answer.headers[name] as string | undefined]));
+  return { status: answer.status, headers: picked, body: answer.text === '' ? undefined : (JSON.parse(answer.text) as unknown) };
 }
 
 const json = { 'content-type': 'application/json' };

@@ -70,7 +70,8 @@ type Outcome = { ok: true; data: unknown } | { ok: false; error: TRPCError };
 export function createLeanTrpcHandler<TContext>(options: LeanTrpcOptions<TContext>): (req: IncomingMessage, res: ServerResponse) => void {
   const config = options.router._def._config;
   const procedures = options.router._def.procedures as Record<string, Procedure | undefined>;
-  const pathSeparatorIsDot = (config as { pathSeparator?: string }).pathSeparator === undefined || (config as { pathSeparator?: string }).pathSeparator === '.';
+  // Procedure paths are read with tRPC's default separator; a router with another one is tRPC's to read.
+  const pathSeparatorIsDot = ((config as { pathSeparator?: string }).pathSeparator ?? '.') === '.';
 
   return (req, res) => {
     const request = pathSeparatorIsDot ? takeable(req, options, procedures) : undefined;
