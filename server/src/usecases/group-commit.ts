@@ -5,6 +5,16 @@ import { AppError } from '../errors';
 /** What one item of a batch came to: its answer, or its own error. */
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
+/** `work`'s value, or its refusal (an AppError) as that request's own outcome; anything else fails the whole batch. */
+export async function settleRefusal<R>(work: () => Promise<R>): Promise<Settled<R>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { ok: false, error };
+  }
+}
+
 interface Waiting<I, R> {
   item: I;
   resolve: (value: R) => void;

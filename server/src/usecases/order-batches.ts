@@ -5,9 +5,9 @@ import type { Db } from '../db/database';
 import { admitOrders, findExternalOrders, writeIngestedOrders } from '../db/repositories/order-batches';
 import { externalOrderLockKey, findLines, lockOrderByExternalId, toApiOrder, type OrderRow } from '../db/repositories/orders';
 import { storeResponse } from '../db/repositories/idempotency';
-import { AppError, notFound } from '../errors';
+import { notFound } from '../errors';
 import type { TenantScope } from './context';
-import { perTenantGroupCommit, type Settled } from './group-commit';
+import { perTenantGroupCommit, settleRefusal, type Settled } from './group-commit';
 import { applyMovements, type TaggedMovement } from './movements';
 import { newId, routeOrders, type OrderToRoute } from './route-lines';
 import { inTransaction, replay, requestHash, withoutKey } from './transaction';
@@ -155,12 +155,7 @@ async function writeOrders(db: Db, tenantId: string, deliveries: readonly OrderD
     // A key used before answers with its first result, or CONFLICT for another payload.
     for (const index of repeatedKeys) {
       const delivery = deliveries[index]!;
-      try {
-        outcomes[index] = { ok: true, value: await replay<Order>(trx, tenantId, delivery.input.idempotencyKey!, procedure, delivery.requestHash) };
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        outcomes[index] = { ok: false, error };
-      }
+      outcomes[index] = await settleRefusal(() => replay<Order>(trx, tenantId, delivery.input.idempotencyKey!, procedure, delivery.requestHash));
     }
     return outcomes;
   });

@@ -4,9 +4,9 @@ import type { Rejection } from '../domain/result';
 import type { Db } from '../db/database';
 import { balanceKeyString } from '../db/repositories/balances';
 import { claimAndLockBalances, findEntry, recordMovements, type MovementToRecord, type StoredMovementResponse } from '../db/repositories/stock-movements';
-import { AppError, badRequest, notFound } from '../errors';
+import { badRequest, notFound, type AppError } from '../errors';
 import type { TenantScope } from './context';
-import { perTenantGroupCommit, type Settled } from './group-commit';
+import { perTenantGroupCommit, settleRefusal, type Settled } from './group-commit';
 import { republish } from './publishing';
 import { inTransaction, replay, requestHash, withoutKey } from './transaction';
 
@@ -110,15 +110,12 @@ async function writeStockChanges(db: Db, tenantId: string, changes: readonly Sto
     for (const index of repeated) {
       const change = changes[index]!;
       const { sku, sourceId, idempotencyKey } = change.input;
-      try {
+      outcomes[index] = await settleRefusal(async () => {
         const stored = await replay<StoredMovementResponse>(trx, tenantId, idempotencyKey, change.procedure, change.requestHash);
         const entry = await findEntry(trx, tenantId, stored.entryId);
         if (!entry) throw new Error(`idempotency key ${idempotencyKey} points at a missing ledger entry`);
-        outcomes[index] = { ok: true, value: { entry, balance: { sourceId, sku, onHand: stored.onHand, committed: stored.committed, available: stored.onHand - stored.committed } } };
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        outcomes[index] = { ok: false, error };
-      }
+        return { entry, balance: { sourceId, sku, onHand: stored.onHand, committed: stored.committed, available: stored.onHand - stored.committed } };
+      });
     }
     return outcomes;
   });
