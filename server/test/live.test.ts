@@ -113,6 +113,23 @@ describe.each(runsOn)('live changes across servers on %s', () => {
     expect(after.events.every((e) => BigInt(e.id) > BigInt(lastSeen))).toBe(true);
     after.stop();
   });
+
+  it('a subscriber that comes after a spell with none hears the next change live', async () => {
+    // With no subscriber a server reads no events (the feed only moves its
+    // watermark); the first one to come must still hear what follows.
+    const writer = client(first.url, token);
+    for (let n = 1; n <= 10; n += 1) {
+      await writer.inventory.adjust.mutate({ sku: 'DEMO-MUG-11OZ', sourceId: mf, delta: 1, reason: 'found', idempotencyKey: `quiet-${n}` });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const watcher = collect(client(second.url, token));
+    await new Promise((r) => setTimeout(r, 300));
+    const { balance } = await writer.inventory.setQuantity.mutate({ sku: 'DEMO-MUG-11OZ', sourceId: mf, onHand: 5000, idempotencyKey: 'quiet-heard' });
+    await watcher.until((events) => events.some((e) => e.kind === 'balance' && e.sku === 'DEMO-MUG-11OZ' && e.onHand === balance.onHand));
+    const ids = watcher.events.map((e) => BigInt(e.id));
+    expect([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(ids);
+    watcher.stop();
+  });
 });
 
 describe.each(runsOn)('token revocation across servers on %s', () => {

@@ -32,17 +32,17 @@ export async function benchLedger(options: { seconds: number }): Promise<string[
     await client.end();
 
     // One client per concurrent caller, each with its own HTTP requests.
-    const sellers = world.sellerClients(clients);
+    const sellers = await world.sellerCallers(clients);
     const run = Date.now();
     const spread = await throughput(clients, options.seconds * 1000, (client, i) =>
-      sellers[client]!.inventory.adjust.mutate({ sku: `BENCH-${1 + ((i * 7919) % 10000)}`, sourceId: mf.sourceId, delta: 1, reason: 'received', idempotencyKey: `s-${run}-${i}` }),
+      sellers[client]!('mutation', 'inventory.adjust', { sku: `BENCH-${1 + ((i * 7919) % 10000)}`, sourceId: mf.sourceId, delta: 1, reason: 'received', idempotencyKey: `s-${run}-${i}` }),
     );
     const hot = await throughput(clients, options.seconds * 1000, (client, i) =>
-      sellers[client]!.inventory.adjust.mutate({ sku: 'BENCH-1', sourceId: mf.sourceId, delta: 1, reason: 'received', idempotencyKey: `h-${run}-${i}` }),
+      sellers[client]!('mutation', 'inventory.adjust', { sku: 'BENCH-1', sourceId: mf.sourceId, delta: 1, reason: 'received', idempotencyKey: `h-${run}-${i}` }),
     );
     // What the same clients get from a call that does no work (no database):
     // the ceiling the HTTP API itself sets on this machine.
-    const noWork = await throughput(clients, options.seconds * 500, (client) => sellers[client]!.account.get.query());
+    const noWork = await throughput(clients, options.seconds * 500, (client) => sellers[client]!('query', 'account.get', undefined));
     const reconciled = await admin.admin.reconcile.mutate({ tenantId });
     const tps = pgbenchTps(world.databaseUrl, clients, options.seconds);
     return [

@@ -42,10 +42,10 @@ export async function benchOrders(options: { seconds: number }): Promise<string[
     await client.end();
 
     // One client per concurrent caller, each with its own HTTP requests.
-    const sellers = world.sellerClients(clients);
+    const sellers = await world.sellerCallers(clients);
     const run = Date.now();
     const place = (client: number, i: number, skuOf: (line: number) => number) =>
-      sellers[client]!.orders.ingest.mutate({
+      sellers[client]!('mutation', 'orders.ingest', {
         channelId: channel.channelId,
         externalOrderId: `${run}-${i}`,
         placedAt: new Date().toISOString(),

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trpc/client';
 import type { AppRouter } from '@onhand/server';
+import { wireCaller, type WireCaller } from './wire-caller';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -176,6 +177,8 @@ export async function benchWorld() {
     const { token } = await admin.admin.tokens.issue.mutate({ tenantId, role: 'seller', label: 'bench' });
     const seller = apiClient(server.url, token);
     const mf = await seller.sources.create.mutate({ name: 'MF', kind: 'merchant', isDefault: true, idempotencyKey: 'mf' });
+    const opened: WireCaller[] = [];
+    const sellerClientsRaw = (count: number) => Array.from({ length: count }, () => apiClient(server.url, token, { batch: false }));
     return {
       databaseUrl: database.databaseUrl,
       server,
@@ -186,11 +189,22 @@ export async function benchWorld() {
       tenantId,
       mf,
       /**
-       * `count` independent clients of the seller (each its own HTTP requests,
-       * no batching across them): what "N concurrent clients" means.
+       * `count` independent callers of the seller (each its own HTTP
+       * requests, no batching across them): what "N concurrent clients"
+       * means. Each is a keep-alive connection sending plain tRPC requests
+       * (see wire-caller.ts for why); `BENCH_CLIENT=trpc` uses tRPC's own
+       * client instead, to compare.
        */
-      sellerClients: (count: number) => Array.from({ length: count }, () => apiClient(server.url, token, { batch: false })),
+      sellerCallers: async (count: number): Promise<Array<(kind: 'query' | 'mutation', path: string, input: unknown) => Promise<unknown>>> => {
+        if (process.env.BENCH_CLIENT === 'trpc') {
+          return sellerClientsRaw(count).map((client) => (kind, path, input) => callByPath(client, kind, path, input));
+        }
+        const callers = await Promise.all(Array.from({ length: count }, () => wireCaller(server.url, token)));
+        opened.push(...callers);
+        return callers.map((caller) => (_kind, path, input) => caller.call(path, input));
+      },
       close: async () => {
+        for (const caller of opened) caller.close();
         await server.stop();
         await database.drop();
       },
@@ -200,4 +214,13 @@ export async function benchWorld() {
     await database.drop();
     throw error;
   }
+}
+
+/** Calls a procedure of tRPC's client by its dotted path. */
+function callByPath(client: TRPCClient<AppRouter>, kind: 'query' | 'mutation', path: string, input: unknown): Promise<unknown> {
+  // tRPC's client is a proxy keyed by path; its types cannot follow a path held in a string.
+  let node = client as unknown as Record<string, unknown>;
+  for (const part of path.split('.')) node = node[part] as Record<string, unknown>;
+  const procedure = node as unknown as { query(input: unknown): Promise<unknown>; mutate(input: unknown): Promise<unknown> };
+  return kind === 'query' ? procedure.query(input) : procedure.mutate(input);
 }

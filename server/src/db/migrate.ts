@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_outbox';
 import * as m0005 from './migrations/0005_component_index';
 import * as m0006 from './migrations/0006_row_security';
 import * as m0007 from './migrations/0007_search';
+import * as m0008 from './migrations/0008_sequencing_pass';
 import { ownerScope, withScope } from './scope';
 
 // Listed explicitly (not read from disk) so the same set runs under tsx, in
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005_component_index': m0005,
   '0006_row_security': m0006,
   '0007_search': m0007,
+  '0008_sequencing_pass': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

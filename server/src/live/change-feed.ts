@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database';
 import { eventsAfter, latestSeq, sequenceEvents, type ChangeEvent } from '../db/repositories/events';
 import { platformScope, tenantScope, withScope } from '../db/scope';
-import { inTransaction } from '../usecases/transaction';
 import { forgetTokens } from '../usecases/token-cache';
 import { sql } from 'kysely';
 
@@ -62,7 +61,8 @@ export class ChangeFeed {
     // has read every event up to it.
     this.unlisten = await this.listen(sequencedChannel, (payload) => {
       if (payload === authChangedPayload) forgetTokens(this.db);
-      else if (!/^\d+$/.test(payload) || BigInt(payload) > BigInt(this.watermark)) this.fetch();
+      else if (/^\d+$/.test(payload)) this.sequenced(payload);
+      else this.fetch();
     });
     this.timer = setInterval(() => {
       this.changed();
@@ -90,8 +90,9 @@ export class ChangeFeed {
         this.sequenceAgain = false;
         const started = Date.now();
         try {
-          const seq = await inTransaction(this.db, (trx) => sequenceEvents(trx, sequencedChannel));
-          if (seq !== null) this.fetch();
+          // One statement, its own transaction (migration 0008).
+          const seq = await sequenceEvents(this.db, sequencedChannel);
+          if (seq !== null) this.sequenced(seq);
         } catch (error) {
           if (!this.stopped) this.log.warn({ err: error }, 'sequencing events failed; the next pass retries');
         }
@@ -100,6 +101,22 @@ export class ChangeFeed {
       } while (this.sequenceAgain && !this.stopped);
       this.sequencing = undefined;
     });
+  }
+
+  /**
+   * A pass (this process's, or another's by notification) committed every
+   * event up to `seq`. Passes commit in seq order, so a watermark at or past
+   * it has read them all. With no subscriber in this process there is
+   * nothing to hand them to: the watermark moves without reading them (a
+   * later subscriber's backlog is read from the database, not from here).
+   */
+  private sequenced(seq: string): void {
+    if (BigInt(seq) <= BigInt(this.watermark)) return;
+    if (this.listeners.size === 0 && !this.fetching) {
+      this.watermark = seq;
+      return;
+    }
+    this.fetch();
   }
 
   private fetch(): void {
@@ -113,6 +130,14 @@ export class ChangeFeed {
         this.fetchAgain = false;
         try {
           for (;;) {
+            if (this.listeners.size === 0) {
+              // The backstop's read with no subscriber: only where the feed stands.
+              const latest = await latestSeq(this.db);
+              // A subscriber that came meanwhile gets what follows the old watermark.
+              if (this.listeners.size > 0) continue;
+              if (BigInt(latest) > BigInt(this.watermark)) this.watermark = latest;
+              break;
+            }
             const events = await eventsAfter(this.db, this.watermark, { limit: 1000 });
             for (const event of events) {
               this.watermark = event.id;

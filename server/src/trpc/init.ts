@@ -84,36 +84,41 @@ export const createCallerFactory = t.createCallerFactory;
  * Turns the use-cases' AppErrors into the API's error codes, and input
  * validation failures into a message that names each failing field (for
  * in-process callers too, not only in the HTTP error shape).
- */
-const appErrors = t.middleware(async ({ next, type }) => {
-  let result = await next();
-  // A read whose database connection was cut wrote nothing: it runs once
-  // more, on another connection. (Writes retry inside their transaction.)
-  if (!result.ok && type === 'query' && isConnectionLost(result.error.cause)) result = await next();
-  if (result.ok) return result;
-  const cause = result.error.cause;
-  if (cause instanceof AppError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
-  // No free database connection (outside a use-case's transaction too, e.g. the token lookup): overload, not a bug.
-  // PostgreSQL at max_connections (53300) is the same overload, one level down.
-  if (isPoolExhausted(cause) || (cause as { code?: unknown } | undefined)?.code === '53300') {
-    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'the server is busy; retry later', cause });
-  }
-  // Cut again, or a write's token lookup cut: nothing was written, the
-  // client's next try gets another connection.
-  if (isConnectionLost(cause)) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'the database connection was lost; retry', cause });
-  const fields = result.error.code === 'BAD_REQUEST' ? fieldProblems(cause) : undefined;
-  if (fields) throw new TRPCError({ code: 'BAD_REQUEST', message: fields.map((f) => `${f.path}: ${f.message}`).join('; '), cause });
-  return result;
-});
-
-/**
+ *
  * Row-level security (db/scope.ts): a procedure reads nothing until it says
- * whose rows it works on: the seller's tenant, or the platform for admin
- * procedures and the token lookup.
+ * whose rows it works on (the seller's tenant, or the platform for admin
+ * procedures and the token lookup); until then it runs in no scope.
+ *
+ * One middleware, not two: tRPC copies the context at every level, a
+ * measurable share of a small call's CPU.
  */
-export const publicProcedure = t.procedure.use(appErrors).use(({ next }) => withScope(noScope, () => next()));
+const appErrorsInNoScope = t.middleware(({ next, type }) =>
+  withScope(noScope, async () => {
+    let result = await next();
+    // A read whose database connection was cut wrote nothing: it runs once
+    // more, on another connection. (Writes retry inside their transaction.)
+    if (!result.ok && type === 'query' && isConnectionLost(result.error.cause)) result = await next();
+    if (result.ok) return result;
+    const cause = result.error.cause;
+    if (cause instanceof AppError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    // No free database connection (outside a use-case's transaction too, e.g. the token lookup): overload, not a bug.
+    // PostgreSQL at max_connections (53300) is the same overload, one level down.
+    if (isPoolExhausted(cause) || (cause as { code?: unknown } | undefined)?.code === '53300') {
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'the server is busy; retry later', cause });
+    }
+    // Cut again, or a write's token lookup cut: nothing was written, the
+    // client's next try gets another connection.
+    if (isConnectionLost(cause)) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'the database connection was lost; retry', cause });
+    const fields = result.error.code === 'BAD_REQUEST' ? fieldProblems(cause) : undefined;
+    if (fields) throw new TRPCError({ code: 'BAD_REQUEST', message: fields.map((f) => `${f.path}: ${f.message}`).join('; '), cause });
+    return result;
+  }),
+);
 
-const authenticated = publicProcedure.use(async ({ ctx, next }) => {
+export const publicProcedure = t.procedure.use(appErrorsInNoScope);
+
+/** The request's token, looked up once per HTTP request (a batch shares one context); refused when missing or not valid. */
+async function authenticatedToken(ctx: RequestContext) {
   if (!ctx.bearerToken) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <token>)' });
   ctx.authentication ??= authenticateCached(ctx.db, ctx.bearerToken);
   const token = await ctx.authentication.catch((error: unknown) => {
@@ -124,27 +129,29 @@ const authenticated = publicProcedure.use(async ({ ctx, next }) => {
   if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the token is not valid (unknown, revoked, or its tenant is suspended)' });
   // Every call counts against its tenant, whichever of the tenant's tokens sent it.
   if (token.tenantId) ctx.rateLimits?.admitTenant(token.tenantId);
-  return next({ ctx: { token } });
-});
+  return token;
+}
 
 /**
  * A seller acting on their own tenant: every seller procedure gets `scope`.
  * After a mutation commits, the change feed is told so its events are
  * sequenced and reach subscribers at once.
  */
-export const sellerProcedure = authenticated.use(async ({ ctx, next, type }) => {
-  if (ctx.token.role !== 'seller' || !ctx.token.tenantId) {
+export const sellerProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
+  const token = await authenticatedToken(ctx);
+  if (token.role !== 'seller' || !token.tenantId) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'this procedure needs a seller token; admin tokens act on admin.* only' });
   }
-  const scope: TenantScope = { db: ctx.db, tenantId: ctx.token.tenantId, actor: `token:${ctx.token.label}` };
-  const result = await withScope(tenantScope(scope.tenantId), () => next({ ctx: { scope, tenantName: ctx.token.tenantName ?? '' } }));
+  const scope: TenantScope = { db: ctx.db, tenantId: token.tenantId, actor: `token:${token.label}` };
+  const result = await withScope(tenantScope(scope.tenantId), () => next({ ctx: { token, scope, tenantName: token.tenantName ?? '' } }));
   if (type === 'mutation' && result.ok) ctx.afterMutation?.();
   return result;
 });
 
-export const adminProcedure = authenticated.use(async ({ ctx, next, type }) => {
-  if (ctx.token.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'this procedure needs an admin token' });
-  const result = await withScope(platformScope, () => next({ ctx: { actor: `admin:${ctx.token.label}` } }));
+export const adminProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
+  const token = await authenticatedToken(ctx);
+  if (token.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'this procedure needs an admin token' });
+  const result = await withScope(platformScope, () => next({ ctx: { token, actor: `admin:${token.label}` } }));
   // A revoked token or suspended tenant is refused from the next request on,
   // in this process and (by notification) in every other one.
   if (type === 'mutation' && result.ok) {

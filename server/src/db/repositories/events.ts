@@ -24,31 +24,16 @@ export async function insertEvents(db: DbOrTrx, tenantId: string, events: readon
 }
 
 /**
- * Gives every committed, unsequenced event its `seq`. Passes are serialised
- * by a transaction-level advisory lock so a later pass always hands out
- * larger numbers than every earlier committed pass. When it handed out any,
- * the largest is sent on `notifyChannel` (delivered at commit). Returns the
+ * Gives every committed, unsequenced event its `seq` (migration 0008: one
+ * statement, to be called outside a transaction). Passes are serialised by
+ * a transaction-level advisory lock so a later pass always hands out larger
+ * numbers than every earlier committed pass. When it handed out any, the
+ * largest is sent on `notifyChannel` (delivered at commit). Returns the
  * largest seq handed out, or null when there was nothing to do.
  */
 export async function sequenceEvents(db: DbOrTrx, notifyChannel: string, batchMax = 5000): Promise<string | null> {
-  await sql`select pg_advisory_xact_lock(7265812)`.execute(db);
-  // Each unsequenced row is "re-inserted" onto itself: the conflict on its
-  // primary key updates it through that index, in id order. An update joined
-  // to the batch would leave the join to the planner, which, on an events
-  // table analyzed while it was small, scanned the whole table once per row.
-  // The notification goes in the same statement: one round trip fewer per pass.
-  const result = await sql<{ seq: string | number | null }>`
-    with updated as (
-      insert into events as e (tenant_id, id, at, kind, payload)
-      select tenant_id, id, at, kind, payload from events where seq is null order by id limit ${batchMax}
-      on conflict (tenant_id, id) do update set seq = nextval('event_seq')
-      returning e.seq
-    ),
-    last as (select max(seq)::text as seq from updated)
-    select last.seq, case when last.seq is not null then pg_notify(${notifyChannel}, last.seq) end as notified from last
-  `.execute(db);
-  const seq = result.rows[0]?.seq;
-  return seq === null || seq === undefined ? null : String(seq);
+  const result = await sql<{ seq: string | null }>`select sequence_events(${notifyChannel}, ${batchMax}::integer) as seq`.execute(db);
+  return result.rows[0]?.seq ?? null;
 }
 
 type EventRow = { tenant_id: string; seq: string | number; at: Date | string; kind: EventKind; payload: Record<string, unknown> | string };

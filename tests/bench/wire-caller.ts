@@ -1,0 +1,73 @@
+import net from 'node:net';
+
+/**
+ * One load-generating client: a single keep-alive HTTP/1.1 connection that
+ * sends the exact requests tRPC's `httpLink` sends for a plain mutation or
+ * query (POST `/trpc/<path>`, JSON input, bearer token) and reads the answer
+ * by its content-length.
+ *
+ * Why not tRPC's client: on these 2-core machines the load generator shares
+ * the CPU with the server and PostgreSQL, and tRPC's client over Node's HTTP
+ * costs ~0.8 ms of CPU per call, which the server then cannot use. pgbench's
+ * own client is C for the same reason. This caller costs a small part of
+ * that, so the figures say more about the API and less about the harness.
+ * It is strict: any answer that is not a 200 with a tRPC `result`, or that is
+ * not sent with a content-length, fails the bench loudly.
+ */
+export interface WireCaller {
+  call(path: string, input: unknown): Promise<unknown>;
+  close(): void;
+}
+
+export async function wireCaller(baseUrl: string, token: string): Promise<WireCaller> {
+  const url = new URL(baseUrl);
+  const socket = net.connect({ host: url.hostname, port: Number(url.port), noDelay: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  const head = `Host: ${url.host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n`;
+
+  let pending: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined;
+  let buffered: Buffer = Buffer.alloc(0);
+  const fail = (error: Error) => {
+    const waiting = pending;
+    pending = undefined;
+    waiting?.reject(error);
+  };
+  socket.on('error', fail);
+  socket.on('close', () => fail(new Error('the server closed the connection')));
+  socket.on('data', (chunk: Buffer) => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    const headEnd = buffered.indexOf('\r\n\r\n');
+    if (headEnd < 0) return;
+    const headText = buffered.subarray(0, headEnd).toString('latin1');
+    const length = /\r\ncontent-length:\s*(\d+)/i.exec(headText);
+    if (!length) return fail(new Error(`answer without content-length: ${headText}`));
+    const bodyEnd = headEnd + 4 + Number(length[1]);
+    if (buffered.length < bodyEnd) return;
+    const status = Number(headText.slice(9, 12));
+    const body = buffered.subarray(headEnd + 4, bodyEnd).toString('utf8');
+    buffered = buffered.subarray(bodyEnd);
+    const waiting = pending;
+    pending = undefined;
+    if (!waiting) return;
+    if (status !== 200) return waiting.reject(new Error(`HTTP ${status}: ${body}`));
+    const answer = JSON.parse(body) as { result?: { data?: unknown } };
+    if (!answer.result) return waiting.reject(new Error(`not a tRPC result: ${body}`));
+    waiting.resolve(answer.result.data);
+  });
+
+  return {
+    call(path, input) {
+      if (pending) return Promise.reject(new Error('one call at a time per connection'));
+      // As tRPC's client: no input, no body.
+      const body = input === undefined ? '' : JSON.stringify(input);
+      return new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        socket.write(`POST /trpc/${path} HTTP/1.1\r\n${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      });
+    },
+    close: () => socket.destroy(),
+  };
+}
