@@ -4,6 +4,7 @@ import type { AppRouter } from '@onhand/server';
 import { EventSource } from 'eventsource';
 import pg from 'pg';
 import { benchDatabaseUrl, fmt, lightFetch, percentile, spawnServer } from './support';
+import { wireCaller } from './wire-caller';
 
 const rowsPerPage = 500;
 
@@ -39,13 +40,16 @@ export async function benchListings(options: { seconds: number }): Promise<strin
     // quantities is the lookup's read alone.
     const page = Array.from({ length: rowsPerPage }, (_, i) => ({ key: `r${i}`, channelSku: `L-${i + 1}`, externalId: `B0${String(i + 1).padStart(8, '0')}`, displayedQuantity: 3 }));
     const pageWithoutQuantities = page.map(({ displayedQuantity: _shown, ...row }) => row);
+    const wire = await wireCaller(server.url, token);
+    const viaWire = process.env.BENCH_CLIENT !== 'trpc';
+    const lookup = (rows: typeof pageWithoutQuantities) => (viaWire ? wire.call('listings.lookup', { marketplace: 'amazon', rows }) : seller.listings.lookup.query({ marketplace: 'amazon', rows }));
     const measure = async (rows: typeof pageWithoutQuantities = page, seconds = options.seconds * 0.5) => {
-      for (let i = 0; i < 10; i += 1) await seller.listings.lookup.query({ marketplace: 'amazon', rows });
+      for (let i = 0; i < 10; i += 1) await lookup(rows);
       const samples: number[] = [];
       const until = performance.now() + seconds * 1000;
       while (performance.now() < until || samples.length < 50) {
         const started = performance.now();
-        await seller.listings.lookup.query({ marketplace: 'amazon', rows });
+        await lookup(rows);
         samples.push(performance.now() - started);
       }
       return samples.sort((a, b) => a - b);
@@ -70,6 +74,7 @@ export async function benchListings(options: { seconds: number }): Promise<strin
     const large = await measure();
     const largeReadOnly = await measure(pageWithoutQuantities, options.seconds * 0.25);
     await client.end();
+    wire.close();
 
     // Change → subscriber over SSE: written through one server, heard through the other.
     const subscriber = createTRPCClient<AppRouter>({

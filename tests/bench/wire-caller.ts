@@ -21,11 +21,6 @@ export interface WireCaller {
 
 export async function wireCaller(baseUrl: string, token: string): Promise<WireCaller> {
   const url = new URL(baseUrl);
-  const socket = net.connect({ host: url.hostname, port: Number(url.port), noDelay: true });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
   const head = `Host: ${url.host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n`;
 
   let pending: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined;
@@ -35,9 +30,7 @@ export async function wireCaller(baseUrl: string, token: string): Promise<WireCa
     pending = undefined;
     waiting?.reject(error);
   };
-  socket.on('error', fail);
-  socket.on('close', () => fail(new Error('the server closed the connection')));
-  socket.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
     const headEnd = buffered.indexOf('\r\n\r\n');
     if (headEnd < 0) return;
@@ -56,18 +49,38 @@ export async function wireCaller(baseUrl: string, token: string): Promise<WireCa
     const answer = JSON.parse(body) as { result?: { data?: unknown } };
     if (!answer.result) return waiting.reject(new Error(`not a tRPC result: ${body}`));
     waiting.resolve(answer.result.data);
-  });
+  };
+
+  // The server closes a connection idle for a few seconds (keep-alive
+  // timeout): the next call opens a new one, as an HTTP agent would.
+  let socket: net.Socket | undefined;
+  const connected = async (): Promise<net.Socket> => {
+    if (socket && !socket.destroyed) return socket;
+    const opened = net.connect({ host: url.hostname, port: Number(url.port), noDelay: true });
+    await new Promise<void>((resolve, reject) => {
+      opened.once('connect', resolve);
+      opened.once('error', reject);
+    });
+    buffered = Buffer.alloc(0);
+    opened.on('error', fail);
+    opened.on('close', () => fail(new Error('the server closed the connection')));
+    opened.on('data', onData);
+    socket = opened;
+    return opened;
+  };
+  await connected();
 
   return {
-    call(path, input) {
-      if (pending) return Promise.reject(new Error('one call at a time per connection'));
+    async call(path, input) {
+      if (pending) throw new Error('one call at a time per connection');
+      const open = await connected();
       // As tRPC's client: no input, no body.
       const body = input === undefined ? '' : JSON.stringify(input);
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };
-        socket.write(`POST /trpc/${path} HTTP/1.1\r\n${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        open.write(`POST /trpc/${path} HTTP/1.1\r\n${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       });
     },
-    close: () => socket.destroy(),
+    close: () => socket?.destroy(),
   };
 }

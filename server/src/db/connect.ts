@@ -101,6 +101,25 @@ const preparedPerConnectionMax = 1000;
  * - A connection found lost under a query is ended at once, so the pool
  *   drops it on release instead of handing the dead connection to the retry.
  */
+/**
+ * Statement names by text, for the whole process: hashing a statement's
+ * text (a few kilobytes for the batch writes) on every execution was a
+ * measurable share of a small request's CPU; a map lookup is not. Bounded:
+ * texts are the code's own statements, but a caller building texts with
+ * values inside would otherwise grow it without end.
+ */
+const statementNames = new Map<string, string>();
+const statementNamesMax = 5000;
+function statementNameOf(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `onhand_${createHash('sha1').update(text).digest('base64url')}`;
+    if (statementNames.size >= statementNamesMax) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 function wrapQueries(client: pg.PoolClient, options: { prepare: boolean }): void {
   const prepared = new Set<string>();
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
@@ -113,7 +132,7 @@ function wrapQueries(client: pg.PoolClient, options: { prepare: boolean }): void
     if (typeof text !== 'string' || !Array.isArray(values) || args.length !== 2) return query(...args);
     let config: unknown = text;
     if (options.prepare && values.length > 0) {
-      const name = `onhand_${createHash('sha1').update(text).digest('base64url')}`;
+      const name = statementNameOf(text);
       if (prepared.has(name) || prepared.size < preparedPerConnectionMax) {
         prepared.add(name);
         config = { name, text, values };

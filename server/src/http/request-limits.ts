@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { AppError } from '../errors';
+import { bearerTokenKey } from '../usecases/token-cache';
 import { TokenBuckets } from './token-bucket';
 
 /**
@@ -91,8 +91,6 @@ export function isPoolExhausted(error: unknown): boolean {
   return error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message);
 }
 
-const tokenKey = (bearerToken: string) => createHash('sha256').update(bearerToken).digest('base64url');
-
 /** One server process's limits; see the module comment. */
 export class RequestLimits {
   readonly options: RequestLimitOptions;
@@ -119,8 +117,8 @@ export class RequestLimits {
    * Charges a request's calls to its token before anything else happens (no
    * database lookup), so a flood from one token is refused at the door.
    */
-  admitToken(bearerToken: string, calls: number): void {
-    const admission = this.perToken?.take(tokenKey(bearerToken), calls);
+  admitToken(bearerToken: string, calls: number, key = bearerTokenKey(bearerToken)): void {
+    const admission = this.perToken?.take(key, calls);
     if (admission && !admission.admitted) {
       const { tokenCallsPerSecond, tokenBurst } = this.options;
       throw rateLimited(`rate limit: this token sent more than ${tokenCallsPerSecond} calls per second (bursts up to ${tokenBurst})`, admission.retryAfterSeconds);

@@ -23,6 +23,7 @@ import { StatisticsKeeper } from '../db/statistics-keeper';
 import type { ConnectorLookup } from '../outbox/drainer';
 import { handleAdminHttp } from '../usecases/admin-http';
 import { httpMetrics } from '../usecases/admin-metrics';
+import { bearerTokenKey } from '../usecases/token-cache';
 import { maxBodyBytes, RequestLimits, requestLimitsFromEnv, retryAfterSecondsOf, type RequestLimitOptions } from './request-limits';
 
 export { maxBodyBytes } from './request-limits';
@@ -111,7 +112,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         limits.checkBatch(info.calls.length);
         // EventSource cannot send headers: subscriptions may pass the token as a connection parameter.
         const bearerToken = bearerTokenOf(req) ?? tokenParam(info.connectionParams);
-        if (bearerToken) limits.admitToken(bearerToken, info.calls.length);
+        // Hashed once per request: the rate bucket and the token cache both know it by this key.
+        const tokenKey = bearerToken ? bearerTokenKey(bearerToken) : undefined;
+        if (bearerToken) limits.admitToken(bearerToken, info.calls.length, tokenKey);
         return {
           db: database.db,
           log,
@@ -122,6 +125,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
             if (options.connectorFor) drainer.wake();
           },
           bearerToken,
+          bearerTokenKey: tokenKey,
           rateLimits: limits,
         };
       },

@@ -15,6 +15,8 @@ export interface RequestContext {
   log: Logger;
   /** The raw bearer token of the request, if any (never logged). */
   bearerToken: string | null;
+  /** `bearerTokenKey(bearerToken)`, when the HTTP request has computed it already. */
+  bearerTokenKey?: string | undefined;
   /**
    * Memo of the token lookup for this HTTP request: a batch of calls shares
    * one context, so it authenticates once.
@@ -120,7 +122,7 @@ export const publicProcedure = t.procedure.use(appErrorsInNoScope);
 /** The request's token, looked up once per HTTP request (a batch shares one context); refused when missing or not valid. */
 async function authenticatedToken(ctx: RequestContext) {
   if (!ctx.bearerToken) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <token>)' });
-  ctx.authentication ??= authenticateCached(ctx.db, ctx.bearerToken);
+  ctx.authentication ??= authenticateCached(ctx.db, ctx.bearerToken, ctx.bearerTokenKey);
   const token = await ctx.authentication.catch((error: unknown) => {
     // A failed lookup (a lost connection) is not remembered for a retry.
     ctx.authentication = undefined;

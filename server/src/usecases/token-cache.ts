@@ -26,12 +26,13 @@ interface Entry {
 
 const cachesByDb = new WeakMap<Db, Map<string, Entry>>();
 
-const keyOf = (bearerToken: string) => createHash('sha256').update(bearerToken).digest('base64url');
+/** What a bearer token is known by in memory (caches, rate buckets): never the token itself. */
+export const bearerTokenKey = (bearerToken: string) => createHash('sha256').update(bearerToken).digest('base64url');
 
-export async function authenticateCached(db: Db, bearerToken: string): Promise<AuthenticatedToken | undefined> {
+/** `key` is `bearerTokenKey(bearerToken)`, when the caller has it already (the HTTP request computes it once). */
+export async function authenticateCached(db: Db, bearerToken: string, key = bearerTokenKey(bearerToken)): Promise<AuthenticatedToken | undefined> {
   let cache = cachesByDb.get(db);
   if (!cache) cachesByDb.set(db, (cache = new Map()));
-  const key = keyOf(bearerToken);
   const now = Date.now();
   const hit = cache.get(key);
   if (hit && hit.expiresAtMs > now) return hit.token;
