@@ -19,16 +19,27 @@ export interface WireCaller {
   close(): void;
 }
 
+const callTimeoutMs = 60_000;
+
 export async function wireCaller(baseUrl: string, token: string): Promise<WireCaller> {
   const url = new URL(baseUrl);
+  if (url.port === '' || url.pathname !== '/') throw new Error(`wireCaller wants http://host:port, got ${baseUrl}`);
   const head = `Host: ${url.host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n`;
 
   let pending: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined;
+  let busy = false;
   let buffered: Buffer = Buffer.alloc(0);
+  let socket: net.Socket | undefined;
   const fail = (error: Error) => {
     const waiting = pending;
     pending = undefined;
     waiting?.reject(error);
+  };
+  // An answer this caller cannot frame leaves the connection unusable: it is
+  // dropped (the next call opens another) and the call fails.
+  const failFraming = (error: Error) => {
+    socket?.destroy();
+    fail(error);
   };
   const onData = (chunk: Buffer) => {
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
@@ -36,7 +47,7 @@ export async function wireCaller(baseUrl: string, token: string): Promise<WireCa
     if (headEnd < 0) return;
     const headText = buffered.subarray(0, headEnd).toString('latin1');
     const length = /\r\ncontent-length:\s*(\d+)/i.exec(headText);
-    if (!length) return fail(new Error(`answer without content-length: ${headText}`));
+    if (!length) return failFraming(new Error(`answer without content-length: ${headText}`));
     const bodyEnd = headEnd + 4 + Number(length[1]);
     if (buffered.length < bodyEnd) return;
     const status = Number(headText.slice(9, 12));
@@ -53,13 +64,15 @@ export async function wireCaller(baseUrl: string, token: string): Promise<WireCa
 
   // The server closes a connection idle for a few seconds (keep-alive
   // timeout): the next call opens a new one, as an HTTP agent would.
-  let socket: net.Socket | undefined;
   const connected = async (): Promise<net.Socket> => {
     if (socket && !socket.destroyed) return socket;
     const opened = net.connect({ host: url.hostname, port: Number(url.port), noDelay: true });
     await new Promise<void>((resolve, reject) => {
-      opened.once('connect', resolve);
       opened.once('error', reject);
+      opened.once('connect', () => {
+        opened.off('error', reject);
+        resolve();
+      });
     });
     buffered = Buffer.alloc(0);
     opened.on('error', fail);
@@ -72,14 +85,22 @@ export async function wireCaller(baseUrl: string, token: string): Promise<WireCa
 
   return {
     async call(path, input) {
-      if (pending) throw new Error('one call at a time per connection');
-      const open = await connected();
-      // As tRPC's client: no input, no body.
-      const body = input === undefined ? '' : JSON.stringify(input);
-      return new Promise((resolve, reject) => {
-        pending = { resolve, reject };
-        open.write(`POST /trpc/${path} HTTP/1.1\r\n${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-      });
+      if (busy) throw new Error('one call at a time per connection');
+      busy = true;
+      try {
+        const open = await connected();
+        // As tRPC's client: no input, no body.
+        const body = input === undefined ? '' : JSON.stringify(input);
+        return await new Promise((resolve, reject) => {
+          // A server that stops answering fails the bench instead of hanging it.
+          const timer = setTimeout(() => failFraming(new Error(`no answer to ${path} within ${callTimeoutMs} ms`)), callTimeoutMs);
+          const settle = () => clearTimeout(timer);
+          pending = { resolve: (value) => (settle(), resolve(value)), reject: (error) => (settle(), reject(error)) };
+          open.write(`POST /trpc/${path} HTTP/1.1\r\n${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        });
+      } finally {
+        busy = false;
+      }
     },
     close: () => socket?.destroy(),
   };

@@ -11,6 +11,9 @@ const authChangedPayload = 'auth';
 
 type Listener = (event: ChangeEvent) => void;
 
+/** A failed sequencing pass is retried this many times before the periodic backstop takes over. */
+const passRetriesMax = 3;
+
 /**
  * The live side of the change feed, one per server process.
  *
@@ -86,15 +89,21 @@ export class ChangeFeed {
       return;
     }
     this.sequencing = withScope(platformScope, async () => {
+      let failures = 0;
       do {
         this.sequenceAgain = false;
         const started = Date.now();
         try {
           // One statement, its own transaction (migration 0008).
           const seq = await sequenceEvents(this.db, sequencedChannel);
+          failures = 0;
           if (seq !== null) this.sequenced(seq);
         } catch (error) {
-          if (!this.stopped) this.log.warn({ err: error }, 'sequencing events failed; the next pass retries');
+          // A lost connection or a deadlock: the pass runs again at once, a
+          // few times (subscribers wait for it), then the backstop takes over.
+          failures += 1;
+          if (failures <= passRetriesMax) this.sequenceAgain = true;
+          if (!this.stopped) this.log.warn({ err: error }, 'sequencing events failed; the pass is retried');
         }
         const wait = this.passIntervalMs - (Date.now() - started);
         if (wait > 0 && this.sequenceAgain) await new Promise((resolve) => setTimeout(resolve, wait));

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbOrTrx, EventKind } from '../database';
+import type { Db, DbOrTrx, EventKind } from '../database';
 
 export interface NewEvent {
   kind: EventKind;
@@ -31,7 +31,7 @@ export async function insertEvents(db: DbOrTrx, tenantId: string, events: readon
  * largest is sent on `notifyChannel` (delivered at commit). Returns the
  * largest seq handed out, or null when there was nothing to do.
  */
-export async function sequenceEvents(db: DbOrTrx, notifyChannel: string, batchMax = 5000): Promise<string | null> {
+export async function sequenceEvents(db: Db, notifyChannel: string, batchMax = 5000): Promise<string | null> {
   const result = await sql<{ seq: string | null }>`select sequence_events(${notifyChannel}, ${batchMax}::integer) as seq`.execute(db);
   return result.rows[0]?.seq ?? null;
 }
