@@ -59,7 +59,8 @@ describe('OpenOrders', () => {
   it("lists the SKU's lines of open orders: order, channel, quantity, source and the reason in words; the trace on demand; all as text", async () => {
     const { ask, calls } = fakeAsk({ 'orders.openForSku': () => ({ ok: true, data: { orders: [fallbackOrder, normalOrder], more: false, channels } }) });
     render(<OpenOrders ask={ask} sku="CANDLE" sources={sources} refreshTick={0} onChanged={() => {}} />, container);
-    await wait(10);
+    // Polled, not a fixed pause: a busy machine may take longer than any pause.
+    await vi.waitFor(() => expect(container.querySelectorAll('[data-order]')).toHaveLength(2));
     expect(calls).toEqual([{ type: 'orders.openForSku', sku: 'CANDLE' }]);
     const items = [...container.querySelectorAll<HTMLElement>('[data-order]')];
     expect(items.map((i) => i.getAttribute('data-line'))).toEqual(['ln_1', 'ln_3']); // only CANDLE's lines
@@ -93,12 +94,11 @@ describe('OpenOrders', () => {
     });
     const onChanged = vi.fn();
     render(<OpenOrders ask={ask} sku="CANDLE" sources={sources} refreshTick={0} onChanged={onChanged} />, container);
-    await wait(10);
-    expect(container.textContent).toContain('Showing the 1 newest open orders.');
+    await vi.waitFor(() => expect(container.textContent).toContain('Showing the 1 newest open orders.'));
     const send = container.querySelector<HTMLButtonElement>('[data-action="send-to-fc"]')!;
     send.click();
     send.click();
-    await wait(30);
+    await vi.waitFor(() => expect(container.querySelector('[data-part="no-orders"]')).not.toBeNull());
     const sends = calls.filter((c) => c.type === 'orders.sendToFulfillmentCenter');
     expect(sends[0]).toMatchObject({ orderId: 'ord_1', lineIds: ['ln_1'] });
     expect(sends.every((c) => (c as { idempotencyKey: string }).idempotencyKey === (sends[0] as { idempotencyKey: string }).idempotencyKey)).toBe(true);
@@ -109,8 +109,7 @@ describe('OpenOrders', () => {
   it('shows a failure as a message', async () => {
     const { ask } = fakeAsk({ 'orders.openForSku': () => ({ ok: false, problem: 'unreachable', message: 'The onhand server cannot be reached.' }) });
     render(<OpenOrders ask={ask} sku="CANDLE" sources={sources} refreshTick={0} onChanged={() => {}} />, container);
-    await wait(10);
-    expect(container.querySelector('[data-problem="unreachable"]')?.textContent).toContain('cannot be reached');
+    await vi.waitFor(() => expect(container.querySelector('[data-problem="unreachable"]')?.textContent).toContain('cannot be reached'));
   });
 });
 
