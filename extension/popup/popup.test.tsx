@@ -51,7 +51,9 @@ describe('SearchView', () => {
     type(input, 'D');
     type(input, 'DE');
     type(input, 'DEM');
-    await wait(200);
+    // Polled, not a fixed pause: on a busy machine the debounce and the
+    // render's effects can come later than any pause (timers fire late).
+    await vi.waitFor(() => expect(container.querySelector('[data-sku="DEMO-MUG-11OZ"]')).not.toBeNull());
     expect(calls).toEqual([{ type: 'search.catalog', query: 'DEM' }]); // one call for the burst
     const first = container.querySelector('[data-sku="DEMO-MUG-11OZ"]')!;
     expect(first.querySelector('[data-part="title"]')?.textContent).toBe(`Mug ${hostile}`);
@@ -74,8 +76,7 @@ describe('SearchView', () => {
     const { ask } = fakeAsk({ 'search.catalog': () => ({ ok: false, problem: 'unauthorized', message: 'The server did not accept the token.' }) });
     render(<SearchView ask={ask} refreshTick={0} onOpen={() => {}} />, container);
     type(container.querySelector<HTMLInputElement>('input[name=search]')!, 'mug');
-    await wait(200);
-    expect(container.querySelector('[data-problem="unauthorized"]')?.textContent).toContain('did not accept the token');
+    await vi.waitFor(() => expect(container.querySelector('[data-problem="unauthorized"]')?.textContent).toContain('did not accept the token'));
   });
 });
 
@@ -96,7 +97,7 @@ describe('QuickActions', () => {
     const confirm = container.querySelector<HTMLButtonElement>('[data-action="confirm"]')!;
     confirm.click();
     confirm.click(); // a double click
-    await wait(30);
+    await vi.waitFor(() => expect(onDone).toHaveBeenCalled());
     expect(calls).toHaveLength(2);
     expect(calls[0]).toMatchObject({ type: 'inventory.setQuantity', sku: 'DEMO-MUG-11OZ', sourceId: 'mf', onHand: 5 });
     expect(calls[1]).toEqual(calls[0]);
@@ -108,7 +109,7 @@ describe('QuickActions', () => {
     container.querySelector<HTMLButtonElement>('[data-action="review"]')!.click();
     await wait();
     container.querySelector<HTMLButtonElement>('[data-action="confirm"]')!.click();
-    await wait(30);
+    await vi.waitFor(() => expect(calls).toHaveLength(3));
     const keys = calls.map((c) => (c as { idempotencyKey: string }).idempotencyKey);
     expect(keys[2]).not.toBe(keys[0]);
   });
@@ -130,9 +131,8 @@ describe('QuickActions', () => {
     await wait();
     expect(container.querySelector('[data-part="confirm-text"]')?.textContent).toBe('Adjust MF on hand of S by -2 (damaged)?');
     container.querySelector<HTMLButtonElement>('[data-action="confirm"]')!.click();
-    await wait(10);
+    await vi.waitFor(() => expect(container.querySelector('[data-part="action-result"]')?.textContent).toBe('The server refused (BAD_REQUEST)'));
     expect(calls[0]).toMatchObject({ type: 'inventory.adjust', sku: 'S', sourceId: 'mf', delta: -2, reason: 'damaged' });
-    expect(container.querySelector('[data-part="action-result"]')?.textContent).toBe('The server refused (BAD_REQUEST)');
   });
 });
 
@@ -256,13 +256,13 @@ describe('PopupApp', () => {
       'search.attention': () => ({ ok: true, data: attention }),
     });
     render(<PopupApp ask={ask} openOptions={() => {}} connectLive={({ onChanged }) => ((changed = onChanged), () => {})} />, container);
-    await wait(30);
-    expect(container.querySelector('[data-part="tenant"]')?.textContent).toBe('Demo seller');
-    expect(container.querySelector('[data-part="freshness"]')?.textContent).toBe('live');
-    expect(container.querySelector('[data-part="attention-count"]')?.textContent).toBe('3');
+    await vi.waitFor(() => {
+      expect(container.querySelector('[data-part="tenant"]')?.textContent).toBe('Demo seller');
+      expect(container.querySelector('[data-part="freshness"]')?.textContent).toBe('live');
+      expect(container.querySelector('[data-part="attention-count"]')?.textContent).toBe('3');
+    });
     changed();
-    await wait(30);
-    expect(calls.filter((c) => c.type === 'search.attention')).toHaveLength(2);
+    await vi.waitFor(() => expect(calls.filter((c) => c.type === 'search.attention')).toHaveLength(2));
     container.querySelector<HTMLButtonElement>('[data-tab="attention"]')!.click();
     await wait();
     expect(container.querySelector('[data-kind="negative"]')).not.toBeNull();
@@ -277,14 +277,13 @@ describe('PopupApp', () => {
     });
     const openOptions = vi.fn();
     render(<PopupApp ask={ask} openOptions={openOptions} />, container);
-    await wait(30);
+    await vi.waitFor(() => expect(container.querySelector('.banner[data-problem="unauthorized"]')).not.toBeNull());
     const banner = container.querySelector('.banner[data-problem="unauthorized"]');
     expect(banner?.textContent).toContain(message);
     banner?.querySelector('button')?.click();
     expect(openOptions).toHaveBeenCalled();
     expect(container.querySelector('[data-part="freshness"]')).toBeNull();
     type(container.querySelector<HTMLInputElement>('input[name=search]')!, 'mug');
-    await wait(200);
-    expect(container.querySelector('.search [data-problem="unauthorized"]')).not.toBeNull();
+    await vi.waitFor(() => expect(container.querySelector('.search [data-problem="unauthorized"]')).not.toBeNull());
   });
 });
