@@ -3,8 +3,7 @@ import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from
 import type { AppRouter } from '@onhand/server';
 import { EventSource } from 'eventsource';
 import pg from 'pg';
-import { benchDatabaseUrl, fmt, lightFetch, percentile, spawnServer } from './support';
-import { wireCaller } from './wire-caller';
+import { benchCaller, benchDatabaseUrl, fmt, lightFetch, percentile, spawnServer } from './support';
 
 const rowsPerPage = 500;
 
@@ -40,9 +39,8 @@ export async function benchListings(options: { seconds: number }): Promise<strin
     // quantities is the lookup's read alone.
     const page = Array.from({ length: rowsPerPage }, (_, i) => ({ key: `r${i}`, channelSku: `L-${i + 1}`, externalId: `B0${String(i + 1).padStart(8, '0')}`, displayedQuantity: 3 }));
     const pageWithoutQuantities = page.map(({ displayedQuantity: _shown, ...row }) => row);
-    const wire = await wireCaller(server.url, token);
-    const viaWire = process.env.BENCH_CLIENT !== 'trpc';
-    const lookup = (rows: typeof pageWithoutQuantities) => (viaWire ? wire.call('listings.lookup', { marketplace: 'amazon', rows }) : seller.listings.lookup.query({ marketplace: 'amazon', rows }));
+    const looker = await benchCaller(server.url, token);
+    const lookup = (rows: typeof pageWithoutQuantities) => looker.call('query', 'listings.lookup', { marketplace: 'amazon', rows });
     const measure = async (rows: typeof pageWithoutQuantities = page, seconds = options.seconds * 0.5) => {
       for (let i = 0; i < 10; i += 1) await lookup(rows);
       const samples: number[] = [];
@@ -74,7 +72,7 @@ export async function benchListings(options: { seconds: number }): Promise<strin
     const large = await measure();
     const largeReadOnly = await measure(pageWithoutQuantities, options.seconds * 0.25);
     await client.end();
-    wire.close();
+    looker.close();
 
     // Change → subscriber over SSE: written through one server, heard through the other.
     const subscriber = createTRPCClient<AppRouter>({

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trpc/client';
 import type { AppRouter } from '@onhand/server';
-import { wireCaller, type WireCaller } from './wire-caller';
+import { wireCaller } from './wire-caller';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -177,8 +177,7 @@ export async function benchWorld() {
     const { token } = await admin.admin.tokens.issue.mutate({ tenantId, role: 'seller', label: 'bench' });
     const seller = apiClient(server.url, token);
     const mf = await seller.sources.create.mutate({ name: 'MF', kind: 'merchant', isDefault: true, idempotencyKey: 'mf' });
-    const opened: WireCaller[] = [];
-    const sellerClientsRaw = (count: number) => Array.from({ length: count }, () => apiClient(server.url, token, { batch: false }));
+    const opened: BenchCaller[] = [];
     return {
       databaseUrl: database.databaseUrl,
       server,
@@ -191,17 +190,12 @@ export async function benchWorld() {
       /**
        * `count` independent callers of the seller (each its own HTTP
        * requests, no batching across them): what "N concurrent clients"
-       * means. Each is a keep-alive connection sending plain tRPC requests
-       * (see wire-caller.ts for why); `BENCH_CLIENT=trpc` uses tRPC's own
-       * client instead, to compare.
+       * means (see benchCaller).
        */
-      sellerCallers: async (count: number): Promise<Array<(kind: 'query' | 'mutation', path: string, input: unknown) => Promise<unknown>>> => {
-        if (process.env.BENCH_CLIENT === 'trpc') {
-          return sellerClientsRaw(count).map((client) => (kind, path, input) => callByPath(client, kind, path, input));
-        }
-        const callers = await Promise.all(Array.from({ length: count }, () => wireCaller(server.url, token)));
+      sellerCallers: async (count: number): Promise<BenchCaller['call'][]> => {
+        const callers = await Promise.all(Array.from({ length: count }, () => benchCaller(server.url, token)));
         opened.push(...callers);
-        return callers.map((caller) => (_kind, path, input) => caller.call(path, input));
+        return callers.map((caller) => caller.call);
       },
       close: async () => {
         for (const caller of opened) caller.close();
@@ -214,6 +208,25 @@ export async function benchWorld() {
     await database.drop();
     throw error;
   }
+}
+
+export interface BenchCaller {
+  call(kind: 'query' | 'mutation', path: string, input: unknown): Promise<unknown>;
+  close(): void;
+}
+
+/**
+ * One load-generating client of `token`: a keep-alive connection sending
+ * plain tRPC requests (see wire-caller.ts for why), or, with
+ * `BENCH_CLIENT=trpc`, tRPC's own client, to compare.
+ */
+export async function benchCaller(url: string, token: string): Promise<BenchCaller> {
+  if (process.env.BENCH_CLIENT === 'trpc') {
+    const client = apiClient(url, token, { batch: false });
+    return { call: (kind, path, input) => callByPath(client, kind, path, input), close: () => {} };
+  }
+  const caller = await wireCaller(url, token);
+  return { call: (_kind, path, input) => caller.call(path, input), close: () => caller.close() };
 }
 
 /** Calls a procedure of tRPC's client by its dotted path. */
